@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `nestmed bench`: every metric of one run is reported through
+ * bench_report(); ratios are computed from metrics of the same run, never
+ * compared against absolute thresholds in tests.
+ */
+#ifndef _NESTMED_CLI_BENCH_H
+#define _NESTMED_CLI_BENCH_H
+
+#include <stdint.h>
+
+/* Record one metric (key as in docs/bench.md, e.g. "iotlb_hit_ns"). */
+void bench_report(const char *key, double value);
+/* Look up a metric reported earlier in this run (NAN when absent). */
+double bench_value(const char *key);
+/* Monotonic clock in nanoseconds. */
+uint64_t bench_now_ns(void);
+/* Keep @p alive and opaque to the optimiser. */
+static inline void bench_sink(const void *p)
+{
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+/* Bench groups, one per module, each a file in host/cli/. */
+void bench_walk(void);		/* bench_walk.c: walker, chase24, IOTLB hit */
+
+#endif /* _NESTMED_CLI_BENCH_H */
