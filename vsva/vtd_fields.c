@@ -4,6 +4,7 @@
  * and vtd_tables.h, and the generic describe walker over them.
  */
 #include <nestmed/vtd.h>
+#include <nestmed/vtd_pte.h>
 
 #include "describe.h"
 #include "vtd_fields.h"
@@ -26,6 +27,11 @@ const struct vtd_field vtd_pde_fields[] = { VTD_PDE_FIELDS(VTD_FIELD_TABLE_ENTRY
 const unsigned int vtd_pde_nfields = ARRAY_SIZE(vtd_pde_fields);
 const struct vtd_field vtd_pasid_entry_fields[] = { VTD_PASID_ENTRY_FIELDS(VTD_FIELD_TABLE_ENTRY) };
 const unsigned int vtd_pasid_entry_nfields = ARRAY_SIZE(vtd_pasid_entry_fields);
+
+const struct vtd_field vtd_fspte_fields[] = { VTD_FSPTE_FIELDS(VTD_FIELD_TABLE_ENTRY) };
+const unsigned int vtd_fspte_nfields = ARRAY_SIZE(vtd_fspte_fields);
+const struct vtd_field vtd_sspte_fields[] = { VTD_SSPTE_FIELDS(VTD_FIELD_TABLE_ENTRY) };
+const unsigned int vtd_sspte_nfields = ARRAY_SIZE(vtd_sspte_fields);
 
 void vtd_describe_fields(const u64 *qw, const struct vtd_field *f,
 			 unsigned int n, struct vsva_describe *d)

@@ -11,7 +11,7 @@
 
 /* Record one metric (key as in docs/bench.md, e.g. "iotlb_hit_ns"). */
 void bench_report(const char *key, double value);
-/* Look up a metric reported earlier in this run (NAN when absent). */
+/* A metric reported earlier in this run (NaN when absent). */
 double bench_value(const char *key);
 /* Monotonic clock in nanoseconds. */
 uint64_t bench_now_ns(void);
