@@ -86,6 +86,10 @@ struct vsva_cache_stats {
 
 struct vsva_caches;
 
+/*
+ * @cfg may be NULL (all defaults).  NULL on allocation failure (nothing
+ * leaked) or when a size exceeds 2^22 entries.  No other call allocates.
+ */
 struct vsva_caches *vsva_caches_create(const struct vsva_cache_cfg *cfg);
 void vsva_caches_destroy(struct vsva_caches *c);
 const struct vsva_cache_stats *vsva_caches_stats(const struct vsva_caches *c);
@@ -95,14 +99,24 @@ u32 vsva_psc_count(const struct vsva_caches *c, enum vsva_stage stage);
 u32 vsva_pasid_cache_count(const struct vsva_caches *c);
 u32 vsva_ctx_cache_count(const struct vsva_caches *c);
 
-/* IOTLB: lookup covers every page size; insert evicts one entry when full. */
+/*
+ * IOTLB: lookup covers every page size (smallest first) and matches the
+ * tag (DID, PASID) exactly; insert evicts one entry (CLOCK) when full and
+ * replaces an entry with the same tag, page and size.  insert returns
+ * -EINVAL unless size_lg2 is 12/21/30, iova is aligned to it and the PASID
+ * fits in 20 bits.  Pointers returned by any lookup stay valid until the
+ * next insert or invalidation on the same vsva_caches.
+ */
 const struct vsva_iotlb_entry *vsva_iotlb_lookup(struct vsva_caches *c,
 						 u16 did, u32 pasid, u64 iova);
 int vsva_iotlb_insert(struct vsva_caches *c, const struct vsva_iotlb_entry *e);
 
 /*
  * Paging-structure caches: the deepest cached entry (lowest level >=
- * @min_level) covering @addr, or NULL.  @pasid is ignored for SS.
+ * @min_level) covering @addr, or NULL.  @pasid is ignored for SS (stored
+ * as 0).  insert returns -EINVAL for a stage other than FS/SS, a level
+ * outside 2..5, an @addr not aligned to the level's span (2M/1G/512G/256T)
+ * or a PASID wider than 20 bits.
  */
 const struct vsva_psc_entry *vsva_psc_lookup(struct vsva_caches *c,
 					     enum vsva_stage stage, u16 did,
@@ -121,8 +135,10 @@ int vsva_ctx_cache_insert(struct vsva_caches *c,
 
 /*
  * Architected invalidations (VT-d 3.x 6.5.2).  @am is the address mask
- * (2^am pages, @addr aligned to it); @ih the invalidation hint (leaf entries
- * only: paging-structure caches are kept).
+ * (2^am pages, @addr aligned to it; rounded down if not); @ih the
+ * invalidation hint (leaf entries only: paging-structure caches are kept,
+ * except the first-stage ones an IOTLB page-selective invalidation always
+ * drops).  cache.c states the exact rule of each granularity and why.
  */
 /* Context-cache invalidate (6.5.2.1): global / domain / device (SID+FM). */
 u32 vsva_inv_ctx_global(struct vsva_caches *c);

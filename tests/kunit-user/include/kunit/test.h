@@ -167,9 +167,9 @@ void kunit_user_fail(struct kunit *test, const char *file, int line,
 		if (!(__l op __r))					\
 			__KUNIT_REPORT(test, fatal, kind,		\
 				#left " " #op " " #right,		\
-				"    " #left " == %lld (0x%llx)\n    " #right " == %lld (0x%llx)\n" fmt, \
-				(long long)__l, (unsigned long long)__l, \
-				(long long)__r, (unsigned long long)__r, \
+				"    %s == %lld (0x%llx)\n    %s == %lld (0x%llx)\n" fmt, \
+				#left, (long long)__l, (unsigned long long)__l, \
+				#right, (long long)__r, (unsigned long long)__r, \
 				##__VA_ARGS__);				\
 	} while (0)
 
@@ -179,8 +179,8 @@ void kunit_user_fail(struct kunit *test, const char *file, int line,
 		if (!(__l op __r))					\
 			__KUNIT_REPORT(test, fatal, kind,		\
 				#left " " #op " " #right,		\
-				"    " #left " == %p\n    " #right " == %p\n" fmt, \
-				__l, __r, ##__VA_ARGS__);		\
+				"    %s == %p\n    %s == %p\n" fmt, \
+				#left, __l, #right, __r, ##__VA_ARGS__);		\
 	} while (0)
 
 #define __KUNIT_BINARY_STR(test, fatal, kind, left, op, right, fmt, ...) do { \
@@ -189,8 +189,8 @@ void kunit_user_fail(struct kunit *test, const char *file, int line,
 		if (!(strcmp(__l, __r) op 0))				\
 			__KUNIT_REPORT(test, fatal, kind,		\
 				#left " " #op " " #right,		\
-				"    " #left " == \"%s\"\n    " #right " == \"%s\"\n" fmt, \
-				__l, __r, ##__VA_ARGS__);		\
+				"    %s == \"%s\"\n    %s == \"%s\"\n" fmt, \
+				#left, __l, #right, __r, ##__VA_ARGS__);		\
 	} while (0)
 
 #define __KUNIT_MEM(test, fatal, kind, left, op, right, size, fmt, ...) do { \
@@ -206,7 +206,7 @@ void kunit_user_fail(struct kunit *test, const char *file, int line,
 #define __KUNIT_TRUE(test, fatal, kind, cond, want, fmt, ...) do {	\
 		if (!!(cond) != (want))					\
 			__KUNIT_REPORT(test, fatal, kind, #cond,	\
-				"    " #cond " is %s\n" fmt,		\
+				"    %s is %s\n" fmt, #cond,		\
 				(want) ? "false" : "true", ##__VA_ARGS__); \
 	} while (0)
 
@@ -215,7 +215,7 @@ void kunit_user_fail(struct kunit *test, const char *file, int line,
 		if (!__p || (uintptr_t)__p >= (uintptr_t)-4095)		\
 			__KUNIT_REPORT(test, fatal, kind,		\
 				#ptr " is not null and not error",	\
-				"    " #ptr " == %p\n" fmt, __p, ##__VA_ARGS__); \
+				"    %s == %p\n" fmt, #ptr, __p, ##__VA_ARGS__); \
 	} while (0)
 
 #define KUNIT_FAIL(test, fmt, ...) \
