@@ -407,5 +407,8 @@ extern const struct vtd_field vtd_frcd_fields[];
 extern const unsigned int vtd_cap_nfields, vtd_ecap_nfields, vtd_frcd_nfields;
 
 #include <nestmed/vtd_tables.h>
+#include <nestmed/vtd_pte.h>
+#include <nestmed/vtd_qi.h>
+#include <nestmed/vtd_fault.h>
 
 #endif /* _UAPI_NESTMED_VTD_H */
