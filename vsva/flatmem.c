@@ -67,5 +67,5 @@ static int flat_cmpxchg64(void *ctx, u32 as, u64 addr, u64 old, u64 new,
 const struct vsva_mem_ops vsva_flatmem_ops = {
 	.read64 = flat_read64,
 	.write64 = flat_write64,
-	.cmpxchg64 = flat_cmpxchg64,
+	.cas64 = flat_cmpxchg64,
 };

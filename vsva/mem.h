@@ -23,9 +23,9 @@ struct vsva_mem_ops {
 	/*
 	 * Atomically replace @old by @new; *@cur receives the value found.
 	 * Returns 0 whether or not the exchange happened (compare *@cur).
+	 * (Not named cmpxchg64: that is a function-like macro in the kernel.)
 	 */
-	int (*cmpxchg64)(void *ctx, u32 as, u64 addr, u64 old, u64 new,
-			 u64 *cur);
+	int (*cas64)(void *ctx, u32 as, u64 addr, u64 old, u64 new, u64 *cur);
 };
 
 struct vsva_mem {
@@ -48,7 +48,7 @@ static inline int vsva_write64(const struct vsva_mem *m, u32 as, u64 addr,
 static inline int vsva_cmpxchg64(const struct vsva_mem *m, u32 as, u64 addr,
 				 u64 old, u64 new, u64 *cur)
 {
-	return m->ops->cmpxchg64(m->ctx, as, addr, old, new, cur);
+	return m->ops->cas64(m->ctx, as, addr, old, new, cur);
 }
 
 /* Read @n consecutive qwords (a 256/512-bit table entry or descriptor). */
