@@ -204,7 +204,7 @@ void kunit_user_fail(struct kunit *test, const char *file, int line,
 	} while (0)
 
 #define __KUNIT_TRUE(test, fatal, kind, cond, want, fmt, ...) do {	\
-		if (!!(cond) != (want))					\
+		if (((bool)(cond)) != (want))				\
 			__KUNIT_REPORT(test, fatal, kind, #cond,	\
 				"    %s is %s\n" fmt, #cond,		\
 				(want) ? "false" : "true", ##__VA_ARGS__); \
