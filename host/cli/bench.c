@@ -71,6 +71,7 @@ int cmd_bench(int argc, char **argv)
 			return cli_usage_error("bench: unknown option '%s'", argv[i]);
 	}
 	bench_walk();
+	bench_sim();
 	if (json) {
 		fputs("{", stdout);
 		for (int i = 0; i < nmetrics; i++) {

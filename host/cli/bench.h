@@ -23,5 +23,6 @@ static inline void bench_sink(const void *p)
 
 /* Bench groups, one per module, each a file in host/cli/. */
 void bench_walk(void);		/* bench_walk.c: walker, chase24, IOTLB hit */
+void bench_sim(void);		/* bench_sim.c: PF DMA vs memcpy, PRQ round trip */
 
 #endif /* _NESTMED_CLI_BENCH_H */

@@ -19,6 +19,8 @@ static const char usage[] =
 	"                       cap, ecap, fs-pte, ss-pte (1); qwords lowest first\n"
 	"  bench [--json]       measure the engine (see docs/bench.md)\n"
 	"  demo walk            print a cold 4-level-over-4-level nested walk\n"
+	"  sim [--seed N] [--trace] [--json]\n"
+	"                       run a short scenario on the simulated platform\n"
 	"  help                 this text\n";
 
 int cli_usage_error(const char *fmt, ...)
@@ -78,6 +80,7 @@ int main(int argc, char **argv)
 		{ "decode", cmd_decode },
 		{ "bench", cmd_bench },
 		{ "demo", cmd_demo },
+		{ "sim", cmd_sim },
 	};
 
 	if (argc < 2) {

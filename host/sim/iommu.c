@@ -1546,7 +1546,7 @@ int sim_iommu_sw_alloc_pasid_dir(struct sim_mem *m, u8 pdts, u64 *dir)
 {
 	u64 pages;
 
-	if (pdts > 5)
+	if (pdts > 7)
 		return -EINVAL;
 	/* 2^(pdts + 7) entries of 8 bytes. */
 	pages = ((1ULL << (pdts + 7)) * 8 + VSVA_PAGE_SIZE - 1) / VSVA_PAGE_SIZE;

@@ -1610,6 +1610,28 @@ static void prq_software_consumes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st(f)->page_requests, 3ULL);
 }
 
+/*
+ * Regression: the software helper refused PDTS above 5, but 20-bit PASIDs
+ * need 2^20 / 64 = 16384 = 2^(7 + 7) directory entries, i.e. PDTS 7
+ * (a 128 KiB directory, 32 pages); the highest PASID must be reachable.
+ */
+static void sw_pasid_dir_20bit(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct vtd_pasid_entry pe = { .val = { 0x89 } };
+	struct vtd_pasid_dir_entry pde;
+	u64 dir;
+
+	KUNIT_ASSERT_EQ(test, sim_iommu_sw_alloc_pasid_dir(f->m, 7, &dir), 0);
+	KUNIT_EXPECT_EQ(test, sim_iommu_sw_alloc_pasid_dir(f->m, 8, &dir), -EINVAL);
+	KUNIT_ASSERT_EQ(test, sim_iommu_sw_alloc_pasid_dir(f->m, 7, &dir), 0);
+	KUNIT_ASSERT_EQ(test, sim_iommu_sw_set_pasid(f->m, dir, 0xfffff, &pe), 0);
+	/* Directory entry 0xfffff >> 6 = 0x3fff, at byte 0x1fff8. */
+	KUNIT_ASSERT_EQ(test, sim_mem_read(f->m, VSVA_AS_HPA, dir + 0x1fff8,
+					   pde.val, 8), 0);
+	KUNIT_EXPECT_EQ(test, vtd_pde_p(&pde), 1ULL);
+}
+
 static struct kunit_case sim_iommu_cases[] = {
 	KUNIT_CASE(reg_reset_values),
 	KUNIT_CASE(reg_read_only),
@@ -1662,6 +1684,7 @@ static struct kunit_case sim_iommu_cases[] = {
 	KUNIT_CASE(te_off_requests_unsupported),
 	KUNIT_CASE(ccmd_reserved_granularity),
 	KUNIT_CASE(prq_software_consumes),
+	KUNIT_CASE(sw_pasid_dir_20bit),
 	{}
 };
 
