@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "bench.h"
-#include "sim/hostdrv.h"
+#include "sim/platform.h"
 
 #define BS_BATCHES	15
 #define BS_DESCS	32	/* one WQ (sim_platform_wq_enable size) */

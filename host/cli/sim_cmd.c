@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "sim/hostdrv.h"
+#include "sim/platform.h"
 
 
 #define SIM_PASID	0x10

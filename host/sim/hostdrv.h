@@ -26,7 +26,6 @@
 #define _HOST_SIM_HOSTDRV_H
 
 #include "iommu.h"
-#include "siov_pf.h"
 #include "piommu.h"	/* host/piommu.h (via -Ihost) */
 
 struct hostdrv;
@@ -166,50 +165,5 @@ struct hostdrv_stats {
 	u64 errors;			/* calls refused */
 };
 const struct hostdrv_stats *hostdrv_stats(const struct hostdrv *hd);
-
-/* ---------------------------------------------------------------- */
-/* The demo machine: sim + memory + one VM + IOMMU + host driver + PF */
-/* ---------------------------------------------------------------- */
-struct sim_platform_cfg {
-	u64 seed;
-	FILE *trace;
-	u64 host_pages;			/* host memory limit (0: none) */
-	struct sim_vm_cfg vm;		/* ram_bytes 0: no VM */
-	struct sim_iommu_cfg iommu;
-	struct siov_pf_cfg pf;
-	struct hostdrv_cfg hd;
-	bool no_ats;			/* hide ATS/PRI: untranslated DMA */
-};
-
-struct sim_platform {
-	struct sim s;
-	struct sim_vm *vm;
-	struct hostdrv *hd;
-	struct piommu *pi;
-	struct siov_pf *pf;
-	u16 rid;
-};
-
-void sim_platform_default_cfg(struct sim_platform_cfg *cfg);
-/*
- * Bring the machine up: memory, the VM (its pass-through domain on the
- * PF's RID_PASID), the unit and host driver, the PF with its config space
- * enabled (memory space, bus master, MSI-X) and the device enabled.
- */
-int sim_platform_init(struct sim_platform *p, const struct sim_platform_cfg *cfg);
-void sim_platform_fini(struct sim_platform *p);
-/*
- * The PF driver's part: configure and enable WQ @wq (size 32, dedicated)
- * with or without PASID, block-on-fault allowed when @bof.  0 or the
- * WQ_STS error as -EIO.
- */
-int sim_platform_wq_enable(struct sim_platform *p, u32 wq, bool pasid_en,
-			   u32 pasid, bool bof);
-int sim_platform_wq_disable(struct sim_platform *p, u32 wq);
-/* Submit one descriptor to @wq's portal (MOVDIR64B). */
-int sim_platform_submit(struct sim_platform *p, u32 wq,
-			const struct siov_desc *d);
-/* Run the host loop until the PF is idle; false if it never got there. */
-bool sim_platform_run_idle(struct sim_platform *p, u64 max_events);
 
 #endif /* _HOST_SIM_HOSTDRV_H */

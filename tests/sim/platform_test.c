@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostdrv.h"
+#include "platform.h"
 #include <nestmed/vtd_fault.h>
 
 #define PASID		0x42

@@ -279,6 +279,18 @@ static void sm_root_vector(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vtd_sre_rsvd(&re, 0x80, 48));
 	/* In legacy mode the whole upper qword is reserved. */
 	KUNIT_EXPECT_TRUE(test, vtd_re_rsvd(&re, 48));
+	/* The half per devfn: lower serves 0-127, upper 128-255. */
+	KUNIT_EXPECT_EQ(test, vtd_sre_ctp(&re, 0x7f), 0x3000ULL);
+	KUNIT_EXPECT_EQ(test, vtd_sre_ctp(&re, 0x80), 0x4000ULL);
+	re.val[0] = 0;
+	KUNIT_EXPECT_FALSE(test, vtd_sre_present(&re, 0x10));
+	KUNIT_EXPECT_TRUE(test, vtd_sre_present(&re, 0x90));
+	vtd_sre_set_ctp_present(&re, 0x10, 0x5000);
+	/* val[0] = 0x5000 | LP */
+	KUNIT_EXPECT_EQ(test, re.val[0], 0x5001ULL);
+	vtd_sre_set_ctp_present(&re, 0xff, 0x6000);
+	/* val[1] keeps bit 69 (set above) and gets UCTP 0x6000 | UP */
+	KUNIT_EXPECT_EQ(test, re.val[1], 0x6021ULL);
 }
 
 /*

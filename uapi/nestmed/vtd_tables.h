@@ -61,6 +61,30 @@ VTD_ROOT_FIELDS(VTD_ROOT_ACC)
 	VTD_ENTRY_ACCESSORS(vtd_root_entry, sre, n, h, l, k, d)
 VTD_SM_ROOT_FIELDS(VTD_SM_ROOT_ACC)
 
+/* The half of a scalable root entry that serves @devfn: lower for 0-127. */
+static inline bool vtd_sre_present(const struct vtd_root_entry *e, u8 devfn)
+{
+	return devfn < 128 ? vtd_sre_lp(e) : vtd_sre_up(e);
+}
+
+static inline u64 vtd_sre_ctp(const struct vtd_root_entry *e, u8 devfn)
+{
+	return devfn < 128 ? vtd_sre_lctp(e) : vtd_sre_uctp(e);
+}
+
+/* Point @devfn's half at the context table @ctp and mark it present. */
+static inline void vtd_sre_set_ctp_present(struct vtd_root_entry *e, u8 devfn,
+					   u64 ctp)
+{
+	if (devfn < 128) {
+		vtd_sre_set_lctp(e, ctp);
+		vtd_sre_set_lp(e, 1);
+	} else {
+		vtd_sre_set_uctp(e, ctp);
+		vtd_sre_set_up(e, 1);
+	}
+}
+
 /* Reserved bits (excluding pointer bits above HAW, see _rsvd()). */
 #define VTD_ROOT_RSVD0		GENMASK_ULL(11, 1)
 #define VTD_ROOT_RSVD1		GENMASK_ULL(63, 0)
