@@ -1,48 +1,175 @@
-# nestmed: one entry point.  See README.md.
-#   make            build everything user-space (build/nestmed, test runners)
-#   make check      all tests (plain + ASan/UBSan, fuzz smoke, modules, KUnit kernel)
-#   make run        the main job on the simulated platform
-#   make bench      nestmed bench --json
-#   make modules    kbuild the kernel parts against Debian's linux-headers-6.12
-#   make clean
+# nestmed: one entry point.  See README.md and docs/build.md.
+#   make              build everything user-space (build/nestmed, test runners)
+#   make check        all tests: check-unit (plain + ASan/UBSan), fuzz-smoke,
+#                     modules, check-kernel; last line "N passed, N failed"
+#   make check-unit   the KUnit suites in the user-space runner, twice
+#   make check-kernel the same suites in a UML KUnit kernel (kunit.py)
+#   make modules      kbuild vsva/ as nestmed_vsva.ko, W=1, warning-free
+#   make fuzz         every libFuzzer target for FUZZ_TIME s (fuzz-smoke: short)
+#   make run          the main job on the simulated platform
+#   make bench        nestmed bench --json
+#   make clean        remove build/ (distclean: also .deps/ and .kunit-work/)
+# Every target installs the Debian packages it needs (scripts/deps.sh).
 
 CC      ?= cc
+CLANG   ?= clang
 B       := build
+LOGS    := $(B)/logs
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes
 CSTD    := -std=gnu11
-INC     := -Iuapi -Ivsva -Ihost -Itests/kunit-user/include
+INC     := -Iuapi -Ivsva -Ihost -Ihost/sim -Itests/kunit-user/include
 CFLAGS_BASE := $(CSTD) $(WARN) $(INC) -g -D_GNU_SOURCE
 OPT     := -O2
 SAN     := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \
+	       -fsanitize=fuzzer-no-link -DNESTMED_FUZZ
+DEPFLAGS = -MMD -MP
 
+# Fuzz budgets (seconds per target).
+FUZZ_TIME       ?= 60
+FUZZ_SMOKE_TIME ?= 10
+
+# Quiet by default; `make V=1` shows the commands.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+
+# Sources are discovered: helpers add files while the tree grows.
 VSVA_SRCS  := $(sort $(wildcard vsva/*.c))
-TEST_SRCS  := $(sort $(wildcard tests/vsva/*.c))
+# Host-side libraries (user space only): the simulated platform, host/*.c.
+HOST_SRCS  := $(sort $(wildcard host/*.c host/sim/*.c))
+# Suites of the user-space runner.  tests/vsva/*.c also run in the UML
+# kernel (tests/kunit/Kbuild); tests/sim, tests/host are user space only.
+TEST_SRCS  := $(sort $(wildcard tests/vsva/*.c tests/sim/*.c tests/host/*.c))
 KUNIT_SRCS := tests/kunit-user/kunit.c
 CLI_SRCS   := $(sort $(wildcard host/cli/*.c))
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+# tests/fuzz/*.c that are not targets: helpers linked into every target.
+FUZZ_LIB_SRCS := $(filter-out $(FUZZ_SRCS),$(sort $(wildcard tests/fuzz/*.c)))
 
-HDRS := $(wildcard uapi/nestmed/*.h vsva/*.h host/*.h host/cli/*.h tests/vsva/*.h tests/kunit-user/include/kunit/*.h)
+# One object tree per flavour: build/obj/<flavour>/<path of the .c>.o
+objs = $(patsubst %.c,$(B)/obj/$(1)/%.o,$(2))
+VSVA_PLAIN := $(call objs,plain,$(VSVA_SRCS))
+VSVA_SANOB := $(call objs,san,$(VSVA_SRCS))
+HOST_PLAIN := $(call objs,plain,$(HOST_SRCS))
+HOST_SANOB := $(call objs,san,$(HOST_SRCS))
+# Fuzz targets link what they use from one archive of vsva, host and the
+# tests/fuzz helpers.
+FUZZ_LIB_OBJS := $(call objs,fuzz,$(VSVA_SRCS) $(HOST_SRCS) $(FUZZ_LIB_SRCS))
+FUZZ_LIB   := $(B)/obj/fuzz/libnestmed-fuzz.a
+TESTS_PLAIN := $(call objs,plain,$(TEST_SRCS) $(KUNIT_SRCS)) $(HOST_PLAIN) $(VSVA_PLAIN)
+TESTS_SANOB := $(call objs,san,$(TEST_SRCS) $(KUNIT_SRCS)) $(HOST_SANOB) $(VSVA_SANOB)
+CLI_OBJS   := $(call objs,plain,$(CLI_SRCS)) $(HOST_PLAIN) $(VSVA_PLAIN)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all check check-unit run bench clean
+# Relink when the set of sources changes (a file added or removed), not
+# only when an object is newer: build/.srcs holds the current list.
+SRCLIST := $(B)/.srcs
+_ := $(shell mkdir -p $(B) && \
+	printf '%s\n' $(VSVA_SRCS) $(HOST_SRCS) $(TEST_SRCS) $(CLI_SRCS) $(FUZZ_SRCS) \
+		$(FUZZ_LIB_SRCS) > $(SRCLIST).$$$$ && \
+	{ cmp -s $(SRCLIST).$$$$ $(SRCLIST) || mv $(SRCLIST).$$$$ $(SRCLIST); }; \
+	rm -f $(SRCLIST).$$$$)
+
+.PHONY: all check check-unit check-kernel modules fuzz fuzz-smoke run bench \
+	clean distclean deps deps-unit deps-fuzz
+.DEFAULT_GOAL := all
+
 all: $(B)/nestmed $(B)/nestmed-tests $(B)/nestmed-tests-san
 
-$(B)/nestmed: $(CLI_SRCS) $(VSVA_SRCS) $(HDRS) | $(B)
-	$(CC) $(CFLAGS_BASE) $(OPT) -o $@ $(CLI_SRCS) $(VSVA_SRCS)
+# --- Debian packages (quick no-op when present) ----------------------------
+deps:
+	scripts/deps.sh all
+deps-unit:
+	@scripts/deps.sh unit
+deps-fuzz:
+	@scripts/deps.sh fuzz
 
-$(B)/nestmed-tests: $(TEST_SRCS) $(VSVA_SRCS) $(KUNIT_SRCS) $(HDRS) | $(B)
-	$(CC) $(CFLAGS_BASE) $(OPT) -o $@ $(TEST_SRCS) $(VSVA_SRCS) $(KUNIT_SRCS)
+# --- objects -----------------------------------------------------------------
+$(B)/obj/plain/%.o: %.c | deps-unit
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(OPT) $(DEPFLAGS) -c -o $@ $<
 
-$(B)/nestmed-tests-san: $(TEST_SRCS) $(VSVA_SRCS) $(KUNIT_SRCS) $(HDRS) | $(B)
-	$(CC) $(CFLAGS_BASE) $(SAN) -o $@ $(TEST_SRCS) $(VSVA_SRCS) $(KUNIT_SRCS)
+$(B)/obj/san/%.o: %.c | deps-unit
+	@mkdir -p $(@D)
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) $(DEPFLAGS) -c -o $@ $<
 
-$(B):
-	mkdir -p $@
+$(B)/obj/fuzz/%.o: %.c | deps-fuzz
+	@mkdir -p $(@D)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
+ALL_OBJS := $(sort $(TESTS_PLAIN) $(TESTS_SANOB) $(CLI_OBJS) $(FUZZ_LIB_OBJS) \
+	$(call objs,fuzz,$(FUZZ_SRCS)))
+-include $(ALL_OBJS:.o=.d)
+# Keep the fuzz targets' objects (make would delete them as intermediates).
+.SECONDARY: $(call objs,fuzz,$(FUZZ_SRCS)) $(FUZZ_LIB_OBJS)
+
+# --- binaries ----------------------------------------------------------------
+$(B)/nestmed: $(CLI_OBJS) $(SRCLIST)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -g -o $@ $(CLI_OBJS)
+
+$(B)/nestmed-tests: $(TESTS_PLAIN) $(SRCLIST)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -g -o $@ $(TESTS_PLAIN)
+
+$(B)/nestmed-tests-san: $(TESTS_SANOB) $(SRCLIST)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -g $(SAN) -o $@ $(TESTS_SANOB)
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJS) $(SRCLIST)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $(FUZZ_LIB_OBJS)
+
+$(B)/fuzz/%: $(B)/obj/fuzz/tests/fuzz/%.o $(FUZZ_LIB) | deps-fuzz
+	@mkdir -p $(@D)
+	$(call msg,LD,$@)
+	$(Q)$(CLANG) -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB)
+
+# --- tests -------------------------------------------------------------------
+# The runner's KTAP goes to the terminal and to build/logs/; its closing
+# line "N passed, N failed" is the result.
 check-unit: $(B)/nestmed-tests $(B)/nestmed-tests-san
-	./$(B)/nestmed-tests
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 ./$(B)/nestmed-tests-san
+	@mkdir -p $(LOGS)
+	@echo "== check-unit: plain ($(OPT))"
+	./$(B)/nestmed-tests | tee $(LOGS)/unit.log
+	@echo "== check-unit: ASan+UBSan"
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
+		./$(B)/nestmed-tests-san | tee $(LOGS)/unit-san.log
+	@echo "check-unit: plain: $$(tail -n 1 $(LOGS)/unit.log); ASan+UBSan: $$(tail -n 1 $(LOGS)/unit-san.log)"
 
-check: check-unit
+fuzz-smoke: $(FUZZ_BINS)
+	scripts/fuzz.sh $(FUZZ_SMOKE_TIME) $(FUZZ_BINS)
 
+fuzz: $(FUZZ_BINS)
+	scripts/fuzz.sh $(FUZZ_TIME) $(FUZZ_BINS)
+
+modules:
+	@scripts/deps.sh modules
+	scripts/modules.sh
+
+check-kernel:
+	@scripts/deps.sh kunit
+	scripts/kunit.sh
+
+# The last line sums the plain user-space run and the UML run (the
+# ASan+UBSan run repeats the plain cases and is not added; see
+# docs/build.md).
+check: $(B)/nestmed check-unit fuzz-smoke modules check-kernel
+	@scripts/summary.sh $(LOGS)/unit.log $(LOGS)/check-kernel.log
+
+# --- the program -------------------------------------------------------------
 run: $(B)/nestmed
 	./$(B)/nestmed demo walk
 
@@ -51,3 +178,8 @@ bench: $(B)/nestmed
 
 clean:
 	rm -rf $(B)
+
+# Also the unpacked kernel headers and the UML source/build tree (~2 GB;
+# rebuilding it takes ~5 minutes).
+distclean: clean
+	rm -rf .deps .kunit-work

@@ -285,7 +285,6 @@ int main(int argc, char **argv)
 						cs = KUNIT_SUCCESS;
 					pi++;
 				}
-				printf("        1..%d\n", pi);
 			}
 			printf("    %s %d %s%s%s\n", ktap_result(cs), ci, c->name,
 			       cs == KUNIT_SKIPPED ? " # SKIP " : "",
