@@ -5,10 +5,17 @@
  *
  *   dma_memmove_4k_ns          PF MEMMOVE of 4 KiB with warm translations
  *                              (device-TLB hits): portal write, the event
- *                              loop, the descriptor engine, the copy; per
- *                              descriptor, submitted in batches of one
+ *                              loop, the descriptor engine, the isolation
+ *                              oracle, the copy, the completion record;
+ *                              per descriptor, submitted in batches of one
  *                              WQ's size and run until the PF is idle
- *   memcpy_4k_ns               memcpy of 4 KiB between two host buffers
+ *   memcpy_4k_ns               memcpy of 4 KiB between two host buffers:
+ *                              the same 32 source and destination pages
+ *                              the descriptors copy (the host pages behind
+ *                              them), in the same order, so both sides
+ *                              touch the same 256 KiB of memory; copying
+ *                              one L1-hot buffer again and again would
+ *                              compare the model against a cache effect
  *   dma_memmove_4k_over_memcpy the ratio (goal <= 1.5)
  *   page_request_roundtrip_ns  a block-on-fault descriptor faults, the PF
  *                              sends a page request, the host driver
@@ -53,6 +60,12 @@ static int bs_platform(struct sim_platform *p, bool lazy)
 
 	sim_platform_default_cfg(&cfg);
 	cfg.vm.lazy = lazy;
+	/*
+	 * The DMA bench touches 65 pages (32 sources, 32 destinations, the
+	 * completion records): a 64-entry LRU device TLB would miss on every
+	 * page, and the translations would not be warm.
+	 */
+	cfg.pf.devtlb_entries = 128;
 	ret = sim_platform_init(p, &cfg);
 	if (ret)
 		return ret;
@@ -69,21 +82,36 @@ static int bs_platform(struct sim_platform *p, bool lazy)
 
 static void bench_dma(double *dma_ns, double *memcpy_ns)
 {
-	static u8 a[4096], b[4096];
 	double dma[BS_BATCHES], cpy[BS_BATCHES];
 	struct sim_platform p;
 	struct siov_desc d[BS_DESCS];
+	u8 *src[BS_DESCS], *dst[BS_DESCS];
 
 	if (bs_platform(&p, false)) {
 		*dma_ns = *memcpy_ns = -1;
 		return;
 	}
-	/* 32 distinct 4 KiB copies inside the first 2 MiB: src i, dst 32 + i. */
+	/*
+	 * 32 distinct 4 KiB copies inside the first 2 MiB: src i, dst 32 + i,
+	 * each with a completion record (the page after them, 32 B apart).
+	 */
 	for (int i = 0; i < BS_DESCS; i++) {
-		siov_desc_init(&d[i], SIOV_OP_MEMMOVE, 0);
+		u64 hs, hd;
+
+		siov_desc_init(&d[i], SIOV_OP_MEMMOVE, SIOV_F_CRAV | SIOV_F_RCR);
 		siov_desc_set_src(&d[i], 0x1000ULL * i);
 		siov_desc_set_dst(&d[i], 0x1000ULL * (BS_DESCS + i));
 		siov_desc_set_xfer_size(&d[i], 4096);
+		siov_desc_set_cr_addr(&d[i], 0x1000ULL * 2 * BS_DESCS +
+				      SIOV_CR_SIZE * i);
+		if (sim_vm_gpa_to_hpa(p.vm, 0x1000ULL * i, &hs) ||
+		    sim_vm_gpa_to_hpa(p.vm, 0x1000ULL * (BS_DESCS + i), &hd) ||
+		    !(src[i] = sim_mem_page(p.s.mem, hs)) ||
+		    !(dst[i] = sim_mem_page(p.s.mem, hd))) {
+			sim_platform_fini(&p);
+			*dma_ns = *memcpy_ns = -1;
+			return;
+		}
 	}
 	/* Warm: fill the device TLB and the IOTLB. */
 	for (int i = 0; i < BS_DESCS; i++)
@@ -99,10 +127,12 @@ static void bench_dma(double *dma_ns, double *memcpy_ns)
 		}
 		dma[bt] = (double)(bench_now_ns() - t0) / (BS_ROUNDS * BS_DESCS);
 		t0 = bench_now_ns();
-		for (int r = 0; r < BS_ROUNDS * BS_DESCS; r++) {
-			memcpy(b, a, sizeof(a));
-			bench_sink(b);
-			a[r & 4095]++;
+		for (int r = 0; r < BS_ROUNDS; r++) {
+			for (int i = 0; i < BS_DESCS; i++) {
+				memcpy(dst[i], src[i], 4096);
+				bench_sink(dst[i]);
+			}
+			src[r % BS_DESCS][r & 4095]++;
 		}
 		cpy[bt] = (double)(bench_now_ns() - t0) / (BS_ROUNDS * BS_DESCS);
 	}
