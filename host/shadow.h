@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host component for one L1 VM that owns an assigned S-IOV PF: the
+ * shadow engine (guest PASID entries -> physical PASID entries of the PF),
+ * invalidation sync (guest invalidations -> batched physical ones) and, in
+ * host/fault_router.h, the fault router.
+ *
+ * A struct shadow is the per-VM context both share.  It owns the vIOMMU of
+ * the VM (it is the vIOMMU's hooks), reaches the physical IOMMU only through
+ * struct piommu, and keeps the maps between the guest's and the host's ids:
+ * guest DID -> host DID, guest PASID -> physical PASID (identity per PF, or
+ * host-allocated through VCMD), guest RID -> physical RID.
+ */
+#ifndef _HOST_SHADOW_H
+#define _HOST_SHADOW_H
+
+#include "piommu.h"
+#include "viommu.h"
+
+struct sim;
+struct sim_vm;
+struct shadow;
+struct vsva_pasid_allocator;
+
+struct shadow_cfg {
+	struct sim *s;
+	struct sim_vm *vm;		/* the L1 VM */
+	struct piommu *piommu;
+	u16 phys_rid;			/* the assigned PF, physical RID */
+	u16 guest_rid;			/* the PF as the guest sees it */
+	struct viommu_policy policy;
+	/* Host PASID allocator shared by all VMs (VCMD namespace), owner id. */
+	struct vsva_pasid_allocator *pasids;
+	u32 pasid_owner;
+};
+
+/* What one shadowed guest PASID is, as the fault router needs it. */
+struct shadow_pasid_info {
+	u32 guest_pasid, phys_pasid;
+	u16 guest_did, host_did;
+	u8 guest_pgtt;			/* VTD_PGTT_* of the guest entry */
+	u8 phys_pgtt;			/* what was programmed */
+	u64 fs_root;			/* guest first-stage root (a GPA) */
+	u8 fs_levels;
+	bool sre, wpe, eafe;
+};
+
+struct shadow *shadow_create(const struct shadow_cfg *cfg);
+/* Tear down everything the VM has in the physical IOMMU (VM destroy). */
+void shadow_destroy(struct shadow *sh);
+/* Guest reset of its vIOMMU: drop every shadow entry, keep the VM. */
+void shadow_guest_reset(struct shadow *sh);
+
+struct viommu *shadow_viommu(struct shadow *sh);
+struct sim_vm *shadow_vm(struct shadow *sh);
+struct piommu *shadow_piommu(struct shadow *sh);
+u16 shadow_phys_rid(const struct shadow *sh);
+u16 shadow_guest_rid(const struct shadow *sh);
+
+/* Physical PASID -> the guest's view; -ENOENT if not shadowed. */
+int shadow_lookup_phys(struct shadow *sh, u32 phys_pasid,
+		       struct shadow_pasid_info *out);
+/* Guest PASID -> physical; -ENOENT if not shadowed. */
+int shadow_lookup_guest(struct shadow *sh, u32 guest_pasid,
+			struct shadow_pasid_info *out);
+
+/*
+ * The vIOMMU hook for guest page group responses is forwarded here; the
+ * fault router registers itself (host/fault_router.c).
+ */
+struct shadow_fault_sink {
+	void (*guest_page_response)(void *ctx, u16 guest_rid, bool pasid_present,
+				    u32 guest_pasid, u16 prg_index, u8 code);
+	void *ctx;
+};
+void shadow_set_fault_sink(struct shadow *sh, const struct shadow_fault_sink *fs);
+
+struct shadow_stats {
+	u64 pasid_syncs;		/* guest PASID entries examined */
+	u64 nested_set, ss_set, pt_set, cleared, replaced;
+	u64 guest_faults;		/* malformed/unsupported entries -> guest fault */
+	u64 guest_invs, phys_submissions, phys_ops;
+	u64 did_maps, did_exhausted;
+};
+const struct shadow_stats *shadow_stats(const struct shadow *sh);
+/* Live shadowed PASIDs and mapped DIDs (teardown tests: must reach 0). */
+u32 shadow_live_pasids(const struct shadow *sh);
+u32 shadow_live_dids(const struct shadow *sh);
+
+#endif /* _HOST_SHADOW_H */
