@@ -53,6 +53,18 @@ struct viommu_policy {
 
 void viommu_default_policy(struct viommu_policy *p);
 
+/*
+ * The CAP/ECAP a vIOMMU would show for @phys under @policy (viommu.c's
+ * header comment gives the rules): 0, -EOPNOTSUPP when the physical unit
+ * cannot back a scalable-mode vIOMMU (no SMTS or QI, or VCMD asked for
+ * without PASIDs), -EINVAL for a bad policy (nfr not 1..16).
+ */
+int viommu_derive_caps(const struct piommu_caps *phys,
+		       const struct viommu_policy *policy, u64 *cap, u64 *ecap);
+
+/* context_changed() for more than one RID (SRTP, global/domain CC inv). */
+#define VIOMMU_RID_ALL	0xffffu
+
 /* What the vIOMMU asks of its owner.  All guest ids are guest values. */
 struct viommu_hooks {
 	/*
@@ -110,7 +122,15 @@ int viommu_read_context(struct viommu *v, u16 rid,
  * Fault router -> guest.  A page request for the guest's vPRQ (guest RID and
  * PASID): 0, -ENOSPC when the vPRQ overflowed (the vIOMMU has answered the
  * group as the hardware would), -EPERM when the guest's context refuses page
- * requests.  A non-recoverable fault into the guest's fault recording.
+ * requests (TE off, context fault, PASIDE or PRE clear: recorded as a fault
+ * with T2 = 1 unless FPD, and an owed response answered Invalid Request
+ * through hooks->page_response, as the hardware would), -EOPNOTSUPP when
+ * the vIOMMU offers no PRS, -EINVAL for a PASID wider than offered (not
+ * answered: the caller's bug), -EFAULT when the ring is not in guest memory
+ * (answered if owed).
+ * A non-recoverable fault into the guest's fault recording: 0 recorded,
+ * -ENOSPC overflow (PFO, dropped), -EPERM not recorded because the guest
+ * set FPD in the context, PASID directory or PASID entry.
  */
 int viommu_inject_page_request(struct viommu *v,
 			       const struct piommu_page_req *req);
@@ -123,6 +143,19 @@ struct viommu_stats {
 	u64 inv_waits, page_responses, page_requests, vprq_overflows;
 	u64 faults_recorded, fault_overflows;
 	u64 vcmds, vcmd_errors;
+	/* Additions (compatible: appended). */
+	u64 gcmd_bad;		/* GCMD writes changing more than one command */
+	u64 irqs;		/* interrupt messages to the guest */
+	u64 iqe_by_iqei[8];	/* IQE occurrences by IQERCD.IQEI */
+	u64 ice_errors;		/* batches the owner failed (-> ICE) */
+	u64 iec_invs;		/* interrupt entry cache invalidations */
+	u64 wait_write_faults;	/* inv-wait status writes outside guest RAM */
+	u64 prq_auto_responses;	/* responses the vIOMMU made itself */
+	u64 prq_rejected;	/* page requests the guest context refused */
+	u64 faults_suppressed;	/* faults not recorded: guest FPD */
+	u64 ctx_changes;	/* SRTP commands */
+	u64 table_reads, table_faults;	/* viommu_read_context/pasid_entry */
+	u64 resets;
 };
 const struct viommu_stats *viommu_stats(const struct viommu *v);
 

@@ -8,38 +8,15 @@
 
 #include "iommu.h"
 #include "prq.h"	/* vsva/prq.h */
+#include "vtd_unit.h"	/* host/vtd_unit.h: registers, faults, IQ */
 
-#define IOMMU_MMIO_SIZE		0x1000
+#define IOMMU_MMIO_SIZE		VTD_UNIT_MMIO_SIZE
 #define IOMMU_IRO		0x50	/* IVA/IOTLB_REG at 0x500 */
 #define IOMMU_FRO		0x60	/* FRCD registers from 0x600 */
-#define IOMMU_MAX_FRCD		16
+#define IOMMU_MAX_FRCD		VTD_UNIT_MAX_FRCD
 #define IOMMU_MAX_DEVS		64
 #define IOMMU_VER		0x10	/* VER_REG: architecture 1.0 (3.x parts
 					 * report 1.0, as Linux and QEMU show) */
-
-/* FSTS fields whose setting makes a fault event (7.3). */
-#define FSTS_EVENT_MASK	(VTD_FSTS_PFO | VTD_FSTS_PPF | VTD_FSTS_IQE | \
-			 VTD_FSTS_ICE | VTD_FSTS_ITE)
-
-/* Registers by index into rd[] / rv[]; the table is in iommu_regs.c. */
-enum reg_id {
-	R_VER, R_CAP, R_ECAP, R_GCMD, R_GSTS, R_RTADDR, R_CCMD,
-	R_FSTS, R_FECTL, R_FEDATA, R_FEADDR, R_FEUADDR,
-	R_IQH, R_IQT, R_IQA, R_ICS, R_IECTL, R_IEDATA, R_IEADDR, R_IEUADDR,
-	R_IQERCD, R_IVA, R_IOTLB,
-	R_FRCD0,	/* NFR + 1 pairs (lo, hi) from here */
-};
-
-#define NR_REGS		(R_FRCD0 + 2 * IOMMU_MAX_FRCD)
-
-struct reg_desc {
-	const char *name;
-	u32 off;
-	u8 size;	/* bytes: 4 or 8 */
-	u64 reset;
-	u64 wmask;	/* bits software writes */
-	u64 w1cmask;	/* bits a written 1 clears */
-};
 
 struct iommu_dev {
 	bool used;
@@ -60,20 +37,10 @@ struct sim_iommu {
 	struct vsva_caches *caches;
 	struct vsva_prq prq;
 
-	struct reg_desc rd[NR_REGS];
-	u64 rv[NR_REGS];
-	u32 nregs;
-	u32 nfr;
-
-	/* Latched state (hardware copies taken by commands). */
-	u64 rtaddr;		/* by SRTP */
-	u64 iq_base;		/* by QIE: IQA */
-	u8 iq_qs;
-	bool iq_dw;
-	u32 fr_index;		/* next fault record */
+	/* Register file, fault recording, IQ walking (host/vtd_unit.h). */
+	struct vtd_unit u;
 
 	bool iq_scheduled;
-	u32 ite_abort;		/* descriptors whose waits an ITE aborted */
 	u64 prq_issued, prq_done;	/* latency-delayed page requests */
 	u64 pd_target;		/* inv-wait PD stalled until prq_done >= */
 	bool pd_stalled;
@@ -116,10 +83,7 @@ void iommu_send_irq(struct sim_iommu *it, enum sim_iommu_irq which,
 /* iommu_regs.c: the register file */
 void iommu_regs_init(struct sim_iommu *it);
 
-/* iommu_fault.c: FSTS, fault events and fault recording */
-void iommu_fault_irq(struct sim_iommu *it);
-void iommu_fsts_set(struct sim_iommu *it, u64 bits);
-void iommu_update_ppf(struct sim_iommu *it);
+/* iommu_fault.c: fault recording (FSTS and events are vtd_unit's) */
 /* Returns true if a record was written. */
 bool iommu_record_fault(struct sim_iommu *it, const struct fault_info *fi,
 			bool fpd);
@@ -129,7 +93,6 @@ u8 iommu_lookup_context(struct sim_iommu *it, u16 rid, struct xl *x);
 u8 iommu_ttm_fault(const struct sim_iommu *it, bool pp, bool page_req);
 
 /* iommu_qi.c: the invalidation queue */
-void iommu_inv_irq(struct sim_iommu *it);
 void iommu_iq_process(struct sim_iommu *it);
 void iommu_iq_kick(struct sim_iommu *it);
 void iommu_iq_event_fn(struct sim *s, void *arg);

@@ -115,7 +115,7 @@ int sim_iommu_page_request(struct sim_iommu *it, const struct sim_page_req *r)
 	it->st.page_requests++;
 	if (!vtd_ecap_prs(it->cfg.ecap))
 		return -EOPNOTSUPP;
-	if (!(it->rv[R_GSTS] & VTD_GSTS_TES)) {
+	if (!(it->u.rv[VTD_R_GSTS] & VTD_GSTS_TES)) {
 		page_req_reject(it, r, 0, false);
 		return -EPERM;
 	}

@@ -10,32 +10,11 @@
 
 #include <nestmed/vtd_fault.h>
 
-/* Reserved-bit check of a scalable context entry, capability-gated. */
-static bool sce_rsvd(const struct sim_iommu *it,
-		     const struct vtd_sm_context_entry *ce)
-{
-	u64 ecap = it->cfg.ecap;
-
-	if (vtd_sce_rsvd(ce, it->cfg.haw, vtd_ecap_rps(ecap),
-			 vtd_ecap_rprivs(ecap)))
-		return true;
-	if (vtd_sce_dte(ce) && !vtd_ecap_dt(ecap))
-		return true;
-	if (vtd_sce_paside(ce) && !vtd_ecap_pasid(ecap))
-		return true;
-	if (vtd_sce_pre(ce) && !vtd_ecap_prs(ecap))
-		return true;
-	return false;
-}
-
 u8 iommu_lookup_context(struct sim_iommu *it, u16 rid, struct xl *x)
 {
 	const struct vsva_ctx_cache_entry *cc;
 	struct vsva_ctx_cache_entry ne;
-	struct vtd_root_entry re;
-	u8 bus = rid >> 8, devfn = rid & 0xff;
-	u64 rta = vtd_rtaddr_rta(it->rtaddr), ctp;
-	bool present;
+	u8 fr;
 
 	cc = vsva_ctx_cache_lookup(it->caches, rid);
 	if (cc) {
@@ -43,24 +22,9 @@ u8 iommu_lookup_context(struct sim_iommu *it, u16 rid, struct xl *x)
 		x->fpd = vtd_sce_fpd(&x->ce);
 		return 0;
 	}
-	if (rta & vtd_above_haw(it->cfg.haw))
-		return VTD_FR_SM_RTADDR_INVALID;
-	if (vsva_read_qwords(&it->mem, VSVA_AS_HPA, rta + 16ULL * bus,
-			     re.val, 2))
-		return VTD_FR_SM_ROOT_ACCESS;
-	present = devfn < 128 ? vtd_sre_lp(&re) : vtd_sre_up(&re);
-	if (!present)
-		return VTD_FR_SM_ROOT_NOT_PRESENT;
-	if (vtd_sre_rsvd(&re, devfn, it->cfg.haw))
-		return VTD_FR_SM_ROOT_RSVD;
-	ctp = devfn < 128 ? vtd_sre_lctp(&re) : vtd_sre_uctp(&re);
-	if (vsva_read_qwords(&it->mem, VSVA_AS_HPA,
-			     ctp + 32ULL * (devfn & 127), x->ce.val, 4))
-		return VTD_FR_SM_CTX_ACCESS;
-	if (!vtd_sce_p(&x->ce))
-		return VTD_FR_SM_CTX_NOT_PRESENT;
-	if (sce_rsvd(it, &x->ce))
-		return VTD_FR_SM_CTX_RSVD;
+	fr = vtd_unit_walk_context(&it->u, &it->mem, VSVA_AS_HPA, rid, &x->ce);
+	if (fr)
+		return fr;
 	x->fpd = vtd_sce_fpd(&x->ce);
 	memset(&ne, 0, sizeof(ne));
 	memcpy(ne.val, x->ce.val, sizeof(ne.val));
@@ -69,60 +33,12 @@ u8 iommu_lookup_context(struct sim_iommu *it, u16 rid, struct xl *x)
 	return 0;
 }
 
-/* PASID entry validity beyond reserved bits (0x5A / 0x5B). */
-static u8 pe_check(const struct sim_iommu *it, const struct vtd_pasid_entry *pe)
-{
-	u64 cap = it->cfg.cap, ecap = it->cfg.ecap;
-	unsigned int pgtt = vtd_pe_pgtt(pe);
-	bool fs = pgtt == VTD_PGTT_FS || pgtt == VTD_PGTT_NESTED;
-	bool ss = pgtt == VTD_PGTT_SS || pgtt == VTD_PGTT_NESTED;
-
-	if (vtd_pe_rsvd(pe, it->cfg.haw, vtd_ecap_mts(ecap)))
-		return VTD_FR_SM_PASID_RSVD;
-	if ((vtd_pe_slade(pe) && !vtd_ecap_slads(ecap)) ||
-	    (vtd_pe_eafe(pe) && !vtd_ecap_eafs(ecap)) ||
-	    (vtd_pe_sre(pe) && !vtd_ecap_srs(ecap)) ||
-	    (vtd_pe_ere(pe) && !vtd_ecap_ers(ecap)))
-		return VTD_FR_SM_PASID_RSVD;
-	switch (pgtt) {
-	case VTD_PGTT_FS:
-		if (!vtd_ecap_flts(ecap))
-			return VTD_FR_SM_PASID_INVALID;
-		break;
-	case VTD_PGTT_SS:
-		if (!vtd_ecap_slts(ecap))
-			return VTD_FR_SM_PASID_INVALID;
-		break;
-	case VTD_PGTT_NESTED:
-		if (!vtd_ecap_nest(ecap))
-			return VTD_FR_SM_PASID_INVALID;
-		break;
-	case VTD_PGTT_PT:
-		if (!vtd_ecap_pt(ecap))
-			return VTD_FR_SM_PASID_INVALID;
-		break;
-	default:
-		return VTD_FR_SM_PASID_INVALID;
-	}
-	if (fs && (vtd_pe_flpm(pe) > VTD_FSPM_5LVL ||
-		   (vtd_pe_flpm(pe) == VTD_FSPM_5LVL && !vtd_cap_fl5lp(cap))))
-		return VTD_FR_SM_PASID_INVALID;
-	if (ss) {
-		unsigned int aw = vtd_pe_aw(pe);
-
-		if (aw < 1 || aw > 3 || !(vtd_cap_sagaw(cap) & BIT(aw)))
-			return VTD_FR_SM_PASID_INVALID;
-	}
-	return 0;
-}
-
 static u8 lookup_pasid(struct sim_iommu *it, u16 rid, struct xl *x)
 {
 	const struct vsva_pasid_cache_entry *pc;
 	struct vsva_pasid_cache_entry ne;
-	struct vtd_pasid_dir_entry pde;
-	u32 pasid = x->pasid, di = pasid >> VTD_PASID_DIR_SHIFT;
-	u64 ptbl;
+	u32 pasid = x->pasid;
+	bool pde_fpd = false;
 	u8 fr;
 
 	pc = vsva_pasid_cache_lookup(it->caches, rid, pasid);
@@ -131,28 +47,12 @@ static u8 lookup_pasid(struct sim_iommu *it, u16 rid, struct xl *x)
 		x->fpd |= vtd_pe_fpd(&x->pe);
 		return 0;
 	}
-	if (di >= vtd_sce_pasid_dir_entries(&x->ce))
-		return VTD_FR_SM_CTX_PASID_MAX;
-	if (vsva_read64(&it->mem, VSVA_AS_HPA,
-			vtd_sce_pasiddirptr(&x->ce) + 8ULL * di, &pde.val[0]))
-		return VTD_FR_SM_PDIR_ACCESS;
-	if (!vtd_pde_p(&pde))
-		return VTD_FR_SM_PDIR_NOT_PRESENT;
-	if (vtd_pde_rsvd(&pde, it->cfg.haw))
-		return VTD_FR_SM_PDIR_RSVD;
-	x->fpd |= vtd_pde_fpd(&pde);
-	ptbl = vtd_pde_smptblptr(&pde);
-	if (vsva_read_qwords(&it->mem, VSVA_AS_HPA,
-			     ptbl + VTD_PASID_ENTRY_SIZE *
-			     (u64)(pasid % VTD_PASID_TBL_ENTRIES),
-			     x->pe.val, 8))
-		return VTD_FR_SM_PASID_ACCESS;
-	if (!vtd_pe_p(&x->pe))
-		return VTD_FR_SM_PASID_NOT_PRESENT;
-	fr = pe_check(it, &x->pe);
+	fr = vtd_unit_walk_pasid(&it->u, &it->mem, VSVA_AS_HPA, &x->ce, pasid,
+				 &x->pe, &pde_fpd);
+	x->fpd |= pde_fpd;
 	if (fr)
 		return fr;
-	if (vtd_pde_fpd(&pde))
+	if (pde_fpd)
 		vtd_pe_set_fpd(&x->pe, 1);
 	x->fpd |= vtd_pe_fpd(&x->pe);
 	memset(&ne, 0, sizeof(ne));
@@ -167,7 +67,7 @@ static u8 lookup_pasid(struct sim_iommu *it, u16 rid, struct xl *x)
 /* Legacy / reserved translation table modes: the request's fault code. */
 u8 iommu_ttm_fault(const struct sim_iommu *it, bool pp, bool page_req)
 {
-	switch (vtd_rtaddr_ttm(it->rtaddr)) {
+	switch (vtd_rtaddr_ttm(it->u.rtaddr)) {
 	case VTD_TTM_SCALABLE:
 		return 0;
 	case VTD_TTM_LEGACY:
@@ -289,7 +189,7 @@ int sim_iommu_translate(struct sim_iommu *it, const struct sim_dma_req *req,
 
 	memset(out, 0, sizeof(*out));
 	it->st.translations++;
-	if (!(it->rv[R_GSTS] & VTD_GSTS_TES)) {
+	if (!(it->u.rv[VTD_R_GSTS] & VTD_GSTS_TES)) {
 		out->hpa = req->addr;
 		out->size_lg2 = 12;
 		out->perm = VSVA_PERM_R | VSVA_PERM_W | VSVA_PERM_X;
@@ -334,7 +234,7 @@ int sim_iommu_ats_translate(struct sim_iommu *it, const struct sim_dma_req *req,
 
 	memset(out, 0, sizeof(*out));
 	it->st.ats_requests++;
-	if (!(it->rv[R_GSTS] & VTD_GSTS_TES))
+	if (!(it->u.rv[VTD_R_GSTS] & VTD_GSTS_TES))
 		return -EPERM;
 	fr = resolve(it, req->rid, req->pasid_present, req->pasid, true, &x);
 	if (!fr) {
