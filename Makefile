@@ -1,9 +1,10 @@
 # nestmed: one entry point.  See README.md and docs/build.md.
 #   make              build everything user-space (build/nestmed, test runners)
 #   make check        all tests: check-unit (plain + ASan/UBSan), fuzz-smoke,
-#                     modules, check-kernel; last line "N passed, N failed"
+#                     modules, check-kernel, check-cli; last line "N passed, N failed"
 #   make check-unit   the KUnit suites in the user-space runner, twice
 #   make check-kernel the same suites in a UML KUnit kernel (kunit.py)
+#   make check-cli    shell tests of build/nestmed (tests/cli/*.sh)
 #   make modules      kbuild vsva/ as nestmed_vsva.ko, W=1, warning-free
 #   make fuzz         every libFuzzer target for FUZZ_TIME s (fuzz-smoke: short)
 #   make run          the main job on the simulated platform
@@ -45,10 +46,10 @@ SHELL       := /bin/bash
 # Sources are discovered: helpers add files while the tree grows.
 VSVA_SRCS  := $(sort $(wildcard vsva/*.c))
 # Host-side libraries (user space only): the simulated platform, host/*.c.
-HOST_SRCS  := $(sort $(wildcard host/*.c host/sim/*.c))
+HOST_SRCS  := $(sort $(wildcard host/*.c host/sim/*.c guest/sim/*.c))
 # Suites of the user-space runner.  tests/vsva/*.c also run in the UML
 # kernel (tests/kunit/Kbuild); tests/sim, tests/host are user space only.
-TEST_SRCS  := $(sort $(wildcard tests/vsva/*.c tests/sim/*.c tests/host/*.c))
+TEST_SRCS  := $(sort $(wildcard tests/vsva/*.c tests/sim/*.c tests/host/*.c tests/guest/*.c))
 KUNIT_SRCS := tests/kunit-user/kunit.c
 CLI_SRCS   := $(sort $(wildcard host/cli/*.c))
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -163,11 +164,25 @@ check-kernel:
 	@scripts/deps.sh kunit
 	scripts/kunit.sh
 
-# The last line sums the plain user-space run and the UML run (the
-# ASan+UBSan run repeats the plain cases and is not added; see
-# docs/build.md).
-check: $(B)/nestmed check-unit fuzz-smoke modules check-kernel
-	@scripts/summary.sh $(LOGS)/unit.log $(LOGS)/check-kernel.log
+# Shell tests of the real binary, one log each (build/logs/cli-<name>.log),
+# each closing with "N passed, N failed".
+CLI_TESTS := $(sort $(wildcard tests/cli/*.sh))
+CLI_LOGS  := $(patsubst tests/cli/%.sh,$(LOGS)/cli-%.log,$(CLI_TESTS))
+.PHONY: check-cli
+check-cli: $(B)/nestmed
+	@scripts/deps.sh cli
+	@mkdir -p $(LOGS)
+	@for t in $(CLI_TESTS); do \
+		echo "== check-cli: $$t"; \
+		$$t ./$(B)/nestmed | tee $(LOGS)/cli-$$(basename $$t .sh).log || true; \
+	done
+	@scripts/summary.sh $(CLI_LOGS)
+
+# The last line sums the plain user-space run, the UML run and the
+# check-cli scripts (the ASan+UBSan run repeats the plain cases and is not
+# added; see docs/build.md).
+check: $(B)/nestmed check-unit fuzz-smoke modules check-kernel check-cli
+	@scripts/summary.sh $(LOGS)/unit.log $(LOGS)/check-kernel.log $(CLI_LOGS)
 
 # --- the program -------------------------------------------------------------
 run: $(B)/nestmed

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what a make target needs from Debian 12's packages, idempotently.
-#   scripts/deps.sh GROUP...     GROUP: unit fuzz kunit modules run all
+#   scripts/deps.sh GROUP...     GROUP: unit fuzz kunit modules cli run all
 #   scripts/deps.sh --kdir       print the kernel headers dir for `modules`
 # A quick no-op (dpkg-query only) when everything is present.  When
 # something is missing: as root, apt-get update once and apt-get install
@@ -31,7 +31,12 @@ pkgs_for() {
 	# Runtime of the prebuilt linux-kbuild tools and the compiler the
 	# headers' Makefile names (x86_64-linux-gnu-gcc-12); pahole for BTF.
 	modules)	echo make gcc-12 libc6-dev libelf1 libssl3 zlib1g pahole ;;
-	all)		for g in unit fuzz kunit modules; do pkgs_for "$g"; done ;;
+	# check-cli: the shell tests of build/nestmed (virt-xml-validate and
+	# virsh for `nestmed host xml`; the former is a shell script around
+	# xmllint, which libvirt-clients does not depend on; python3 for the
+	# --json output).
+	cli)		echo libvirt-clients libxml2-utils python3 ;;
+	all)		for g in unit fuzz kunit modules cli; do pkgs_for "$g"; done ;;
 	*)		echo "deps.sh: unknown group '$1'" >&2; return 1 ;;
 	esac
 }

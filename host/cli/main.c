@@ -21,6 +21,11 @@ static const char usage[] =
 	"  demo walk            print a cold 4-level-over-4-level nested walk\n"
 	"  sim [--seed N] [--trace] [--json]\n"
 	"                       run a short scenario on the simulated platform\n"
+	"  host check [--sysfs-root DIR] [--pf BDF] [--json]\n"
+	"                       is this host's IOMMU fit for nested mediation?\n"
+	"                       exit 0 ready, 1 not ready, 2 error\n"
+	"  host xml --name VM --pf BDF [--memory MiB] [--vcpus N] [--iotlb]\n"
+	"                       libvirt domain XML for the L1 VM (docs/host-guide.md)\n"
 	"  help                 this text\n";
 
 int cli_usage_error(const char *fmt, ...)
@@ -81,6 +86,7 @@ int main(int argc, char **argv)
 		{ "bench", cmd_bench },
 		{ "demo", cmd_demo },
 		{ "sim", cmd_sim },
+		{ "host", cmd_host },
 	};
 
 	if (argc < 2) {
