@@ -73,6 +73,13 @@ struct piommu_ops {
 		      struct sim_vm *vm);
 	int (*set_fs)(struct piommu *p, u16 rid, u32 pasid, u16 did,
 		      const struct piommu_fs_cfg *fs);
+	/*
+	 * Second stage only over a table the host built in host memory
+	 * (@root an HPA, @levels 4 or 5): the software shadow of a guest
+	 * second stage.  Optional (NULL: no software shadowing).
+	 */
+	int (*set_ss_table)(struct piommu *p, u16 rid, u32 pasid, u16 did,
+			    u64 root, u8 levels);
 	/* Tear down an entry: clear P, flush PASID cache, IOTLB, dev-TLB. */
 	int (*clear)(struct piommu *p, u16 rid, u32 pasid);
 	/* One physical queue submission for the whole batch (+ inv-wait). */

@@ -72,6 +72,8 @@ int cmd_bench(int argc, char **argv)
 	}
 	bench_walk();
 	bench_sim();
+	bench_iopf();
+	bench_shadow();
 	if (json) {
 		fputs("{", stdout);
 		for (int i = 0; i < nmetrics; i++) {

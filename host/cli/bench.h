@@ -24,5 +24,7 @@ static inline void bench_sink(const void *p)
 /* Bench groups, one per module, each a file in host/cli/. */
 void bench_walk(void);		/* bench_walk.c: walker, chase24, IOTLB hit */
 void bench_sim(void);		/* bench_sim.c: PF DMA vs memcpy, PRQ round trip */
+void bench_iopf(void);		/* bench_iopf.c: fault router FS/SS round trips */
+void bench_shadow(void);	/* bench_host.c: shadow sync, batched invalidations */
 
 #endif /* _NESTMED_CLI_BENCH_H */

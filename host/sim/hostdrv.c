@@ -856,6 +856,28 @@ static int hd_set_fs(struct hostdrv *hd, u16 rid, u32 pasid, u16 did,
 	return refuse(hd, ret);
 }
 
+/* Second stage over a host-built table (software shadow SS). */
+static int hd_set_ss_table(struct hostdrv *hd, u16 rid, u32 pasid, u16 did,
+			   u64 root, u8 levels)
+{
+	struct vtd_pasid_entry pe;
+	u8 aw = ss_aw(levels);
+	int ret = check_guest_pasid(hd, rid, pasid, did);
+
+	if (!ret && (!aw || (root & ~VSVA_PAGE_MASK) ||
+		     (root & vtd_above_haw(hd->haw))))
+		ret = -EINVAL;
+	if (!ret && (!vtd_ecap_slts(hd->ecap) ||
+		     !(vtd_cap_sagaw(hd->cap) & BIT(aw))))
+		ret = -EOPNOTSUPP;
+	if (ret)
+		return refuse(hd, ret);
+	pe_common(hd, &pe, VTD_PGTT_SS, did);
+	vtd_pe_set_aw(&pe, aw);
+	vtd_pe_set_slptptr(&pe, root);
+	return refuse(hd, install(hd, rid, pasid, &pe));
+}
+
 int hostdrv_set_pt(struct hostdrv *hd, u16 rid, u32 pasid, u16 did)
 {
 	struct hd_dev *d = find_dev(hd, rid);
@@ -1269,6 +1291,13 @@ static int pi_set_fs(struct piommu *p, u16 rid, u32 pasid, u16 did,
 	return hd_set_fs(hostdrv_from_piommu(p), rid, pasid, did, fs);
 }
 
+static int pi_set_ss_table(struct piommu *p, u16 rid, u32 pasid, u16 did,
+			   u64 root, u8 levels)
+{
+	return hd_set_ss_table(hostdrv_from_piommu(p), rid, pasid, did, root,
+			       levels);
+}
+
 static int pi_clear(struct piommu *p, u16 rid, u32 pasid)
 {
 	return hd_clear(hostdrv_from_piommu(p), rid, pasid);
@@ -1302,6 +1331,7 @@ static const struct piommu_ops hd_piommu_ops = {
 	.set_nested = pi_set_nested,
 	.set_ss = pi_set_ss,
 	.set_fs = pi_set_fs,
+	.set_ss_table = pi_set_ss_table,
 	.clear = pi_clear,
 	.inv_submit = pi_inv_submit,
 	.page_response = pi_page_response,
