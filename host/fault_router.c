@@ -969,6 +969,11 @@ static void sh_sink(void *ctx, u16 guest_rid, bool pasid_present,
 				    prg_index, code);
 }
 
+static void sh_sink_reset(void *ctx)
+{
+	fault_router_guest_reset(ctx);
+}
+
 struct fault_router *fault_router_create_shadow(struct shadow *sh,
 						struct sim *s, u32 rid_pasid,
 						const struct fault_router_limits *lim)
@@ -981,7 +986,8 @@ struct fault_router *fault_router_create_shadow(struct shadow *sh,
 			   .inject_page_request = sh_inject,
 			   .record_fault = sh_record, .ctx = sh },
 	};
-	struct shadow_fault_sink sink = { .guest_page_response = sh_sink };
+	struct shadow_fault_sink sink = { .guest_page_response = sh_sink,
+					  .guest_reset = sh_sink_reset };
 	struct fault_router *fr;
 
 	if (lim)

@@ -218,6 +218,8 @@ fail:
 
 void shadow_guest_reset(struct shadow *sh)
 {
+	if (sh->sink.guest_reset)
+		sh->sink.guest_reset(sh->sink.ctx);
 	sh_unshadow_all(sh);
 	release_vcmd_pasids(sh);
 	if (sh->v)

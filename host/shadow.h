@@ -100,6 +100,12 @@ int shadow_lookup_guest(struct shadow *sh, u32 guest_pasid,
 struct shadow_fault_sink {
 	void (*guest_page_response)(void *ctx, u16 guest_rid, bool pasid_present,
 				    u32 guest_pasid, u16 prg_index, u8 code);
+	/*
+	 * The guest reset its vIOMMU: called by shadow_guest_reset() before
+	 * any entry goes, so requests still with the guest are answered
+	 * while their PASIDs are known.  Optional.
+	 */
+	void (*guest_reset)(void *ctx);
 	void *ctx;
 };
 void shadow_set_fault_sink(struct shadow *sh, const struct shadow_fault_sink *fs);

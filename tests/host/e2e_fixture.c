@@ -206,9 +206,9 @@ struct e2e *e2e_init(struct kunit *test, const struct e2e_opts *o)
 	return t;
 }
 
+/* One call: the shadow engine has the fault router answer first. */
 void e2e_host_guest_reset(struct e2e *t)
 {
-	fault_router_guest_reset(t->fr);
 	shadow_guest_reset(t->sh);
 }
 
