@@ -12,9 +12,14 @@
 
 #ifdef __KERNEL__
 #include <linux/slab.h>
+#include <linux/mm.h>
 /*
- * vsva state is touched from the IOMMU fault and invalidation paths, which
- * may not sleep, so allocations are atomic.
+ * vsva_kzalloc() serves small objects that the IOMMU fault and
+ * invalidation paths may create, which cannot sleep: atomic.
+ * vsva_kcalloc() serves the arrays of a structure's create() (an IOTLB,
+ * a PASID bitmap), which run in process context and can be large (the
+ * default IOTLB is ~230 KB): kvcalloc, which falls back to vmalloc
+ * instead of failing on fragmentation.  vsva_kfree() frees either.
  */
 static inline void *vsva_kzalloc(size_t size)
 {
@@ -23,12 +28,12 @@ static inline void *vsva_kzalloc(size_t size)
 
 static inline void *vsva_kcalloc(size_t n, size_t size)
 {
-	return kcalloc(n, size, GFP_ATOMIC);
+	return kvcalloc(n, size, GFP_KERNEL);
 }
 
 static inline void vsva_kfree(const void *p)
 {
-	kfree(p);
+	kvfree(p);
 }
 
 /*
