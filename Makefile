@@ -5,7 +5,8 @@
 #   make check-unit   the KUnit suites in the user-space runner, twice
 #   make check-kernel the same suites in a UML KUnit kernel (kunit.py)
 #   make check-cli    shell tests of build/nestmed (tests/cli/*.sh)
-#   make modules      kbuild vsva/ as nestmed_vsva.ko, W=1, warning-free
+#   make modules      kbuild vsva/ as nestmed_vsva.ko and guest/ as nmdev.ko,
+#                     W=1, warning-free; checkpatch --strict on guest/
 #   make fuzz         every libFuzzer target for FUZZ_TIME s (fuzz-smoke: short)
 #   make run          the main job on the simulated platform
 #   make bench        nestmed bench --json
@@ -156,8 +157,9 @@ fuzz-smoke: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	scripts/fuzz.sh $(FUZZ_TIME) $(FUZZ_BINS)
 
+# kunit's group brings linux-source-6.12, whose checkpatch.pl checks guest/.
 modules:
-	@scripts/deps.sh modules
+	@scripts/deps.sh modules kunit
 	scripts/modules.sh
 
 check-kernel:
