@@ -42,6 +42,22 @@ static void pend(struct shadow *sh, const struct vsva_inv_op *op)
 	sh->pend[sh->npend++] = *op;
 }
 
+/* Submit what is pending as one physical batch (none when empty). */
+static int pend_submit(struct shadow *sh)
+{
+	int ret = 0;
+
+	if (sh->npend) {
+		ret = sh->pi->ops->inv_submit(sh->pi, sh->pend, sh->npend);
+		sh->st.phys_submissions++;
+		sh->st.phys_ops += sh->npend;
+		if (ret)
+			sh->st.phys_errors++;
+	}
+	sh->npend = 0;
+	return ret;
+}
+
 static void iotlb_did(struct shadow *sh, u16 hdid, const struct vsva_inv_op *g,
 		      bool page)
 {
@@ -132,8 +148,6 @@ static void inv_devtlb(struct shadow *sh, const struct vsva_inv_op *g)
 int sh_inv_batch(struct shadow *sh, const struct vsva_inv_op *ops,
 		 unsigned int n)
 {
-	int ret = 0;
-
 	sh->npend = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct vsva_inv_op *g = &ops[i];
@@ -162,15 +176,7 @@ int sh_inv_batch(struct shadow *sh, const struct vsva_inv_op *ops,
 			break;
 		}
 	}
-	if (sh->npend) {
-		ret = sh->pi->ops->inv_submit(sh->pi, sh->pend, sh->npend);
-		sh->st.phys_submissions++;
-		sh->st.phys_ops += sh->npend;
-		if (ret)
-			sh->st.phys_errors++;
-	}
-	sh->npend = 0;
-	return ret;
+	return pend_submit(sh);
 }
 
 int shadow_vm_ss_changed(struct shadow *sh)
@@ -180,7 +186,6 @@ int shadow_vm_ss_changed(struct shadow *sh)
 		.pfsid = sh->cfg.phys_rid, .size_lg2 = 64,
 	};
 	struct vsva_inv_op g = { .kind = VSVA_INV_IOTLB };
-	int ret = 0;
 
 	sh->npend = 0;
 	sh_sst_sync(sh, -1, 0, 64);
@@ -192,12 +197,6 @@ int shadow_vm_ss_changed(struct shadow *sh)
 		dev.kind = VSVA_INV_PDEVTLB;
 		dev.gran = VSVA_INV_G_GLOBAL;
 		pend(sh, &dev);
-		ret = sh->pi->ops->inv_submit(sh->pi, sh->pend, sh->npend);
-		sh->st.phys_submissions++;
-		sh->st.phys_ops += sh->npend;
-		if (ret)
-			sh->st.phys_errors++;
 	}
-	sh->npend = 0;
-	return ret;
+	return pend_submit(sh);
 }

@@ -5,6 +5,7 @@
  * machines are shared and absolute times are noisy.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,6 +41,19 @@ double bench_value(const char *key)
 		if (!strcmp(metrics[i].key, key))
 			return metrics[i].value;
 	return __builtin_nan("");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double bench_median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n / 2];
 }
 
 uint64_t bench_now_ns(void)

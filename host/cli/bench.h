@@ -13,6 +13,8 @@
 void bench_report(const char *key, double value);
 /* A metric reported earlier in this run (NaN when absent). */
 double bench_value(const char *key);
+/* The median of @v[0..@n) (sorts @v in place; @n > 0). */
+double bench_median(double *v, unsigned int n);
 /* Monotonic clock in nanoseconds. */
 uint64_t bench_now_ns(void);
 /* Keep @p alive and opaque to the optimiser. */

@@ -53,19 +53,6 @@ struct bh {
 	u64 next_table;
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
 static void gw64(struct bh *b, u64 gpa, u64 val)
 {
 	sim_mem_write(b->p.s.mem, b->as, gpa, &val, 8);
@@ -197,7 +184,7 @@ static double sync_ns(u32 live)
 			guest_set(&b, p, false);
 	}
 	bh_fini(&b);
-	return median(r, BH_ROUNDS);
+	return bench_median(r, BH_ROUNDS);
 fail:
 	fprintf(stderr, "bench_shadow: %u live PASIDs, expected %u\n",
 		shadow_live_pasids(b.sh), live);
@@ -250,7 +237,7 @@ static double batched_ratio(void)
 		ru[i] = burst_ns(&b, false);
 	}
 	bh_fini(&b);
-	return median(ru, BH_ROUNDS) / median(rb, BH_ROUNDS);
+	return bench_median(ru, BH_ROUNDS) / bench_median(rb, BH_ROUNDS);
 }
 
 void bench_shadow(void)

@@ -177,18 +177,6 @@ static void bi_flush(struct bi *b)
 	b->p.pi->ops->inv_submit(b->p.pi, ops, 2);
 }
 
-static double cmp_median(double *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			double x = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
-	return v[n / 2];
-}
-
 /* One round trip kind; *@sim_ns the simulated time per round trip. */
 static double bi_run(bool fs_fault, double *sim_ns)
 {
@@ -242,8 +230,8 @@ static double bi_run(bool fs_fault, double *sim_ns)
 			(unsigned long long)siov_pf_stats(b.p.pf)->status[SIOV_CS_SUCCESS],
 			want);
 	bi_fini(&b);
-	*sim_ns = cmp_median(sv, BI_BATCHES);
-	return cmp_median(v, BI_BATCHES);
+	*sim_ns = bench_median(sv, BI_BATCHES);
+	return bench_median(v, BI_BATCHES);
 }
 
 void bench_iopf(void)

@@ -40,19 +40,6 @@
 #define BS_DID		0x500
 #define BS_MB		(1ULL << 20)
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
 static int bs_platform(struct sim_platform *p, bool lazy)
 {
 	struct sim_platform_cfg cfg;
@@ -140,8 +127,8 @@ static void bench_dma(double *dma_ns, double *memcpy_ns)
 	    (u64)(BS_BATCHES * BS_ROUNDS + 1) * BS_DESCS)
 		fprintf(stderr, "bench_sim: DMA descriptors failed\n");
 	sim_platform_fini(&p);
-	*dma_ns = median(dma, BS_BATCHES);
-	*memcpy_ns = median(cpy, BS_BATCHES);
+	*dma_ns = bench_median(dma, BS_BATCHES);
+	*memcpy_ns = bench_median(cpy, BS_BATCHES);
 }
 
 struct bs_prq {
@@ -210,7 +197,7 @@ static double bench_prq(void)
 		fprintf(stderr, "bench_sim: %u page requests for %u descriptors\n",
 			b.answered, BS_BATCHES * BS_PRQ_ITERS);
 	sim_platform_fini(&p);
-	return median(v, BS_BATCHES);
+	return bench_median(v, BS_BATCHES);
 }
 
 void bench_sim(void)

@@ -81,19 +81,6 @@ static void bw_record(void *ctx, const struct vsva_walk_ref *r)
 		b->ref[b->nref++] = r->addr;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
 /*
  * 24 dependent loads over the walk's entries: each address is the value
  * loaded before plus a precomputed delta, so the loads serialise exactly
@@ -188,15 +175,15 @@ void bench_walk(void)
 			res.reads);
 
 	{
-		double walk_ns = median(t_walk, BW_BATCHES);
-		double chase_ns = median(t_chase, BW_BATCHES);
+		double walk_ns = bench_median(t_walk, BW_BATCHES);
+		double chase_ns = bench_median(t_chase, BW_BATCHES);
 
 		bench_report("walk_nested_miss_ns", walk_ns);
 		bench_report("chase24_ns", chase_ns);
 		bench_report("walk_nested_miss_over_chase24",
 			     chase_ns > 0 ? walk_ns / chase_ns : 0);
 		bench_report("walk_nested_refs", refs);
-		bench_report("iotlb_hit_ns", median(t_hit, BW_BATCHES));
+		bench_report("iotlb_hit_ns", bench_median(t_hit, BW_BATCHES));
 	}
 out:
 	vsva_caches_destroy(c);

@@ -4,7 +4,7 @@
  * a paging-structure-cache hit skips exactly the levels it covers, and a
  * faulting translation leaves nothing cached.
  *
- * Same hand-built tables as walk_test.c: every level of
+ * Same hand-built tables as walk_test.c (pt_fixture.h): every level of
  * VA4 = 0x0000008040201123 uses index 1; FS-only tables PML4 0x10000,
  * PDPT 0x11000, PD 0x12000, PT 0x13000; nested FS tables at GPAs
  * 0x1000-0x4000 (HPA 0x41000-0x44000), data GPA 0x5000 (HPA 0x45000), SS
@@ -13,108 +13,60 @@
 #include <kunit/test.h>
 
 #include <nestmed/vtd_fault.h>
-#include "translate.h"
+#include "pt_fixture.h"
 
-#define MEM_SIZE	0x80000ULL
-#define VA4		0x0000008040201123ULL
+#define VA4		PT_FX_VA4
 #define DID		7
 #define PASID		0x42
-
-struct tfx {
-	u64 *buf;
-	struct vsva_flatmem fm;
-	struct vsva_mem mem;
-	struct vsva_walk_cfg cfg;
-	struct vsva_walk_req req;
-	struct vsva_walk_result res;
-	struct vsva_caches *c;
-};
 
 static void tfx_free_caches(void *p)
 {
 	vsva_caches_destroy(p);
 }
 
-static void tset(struct tfx *f, u64 addr, u64 val)
-{
-	f->buf[addr / 8] = val;
-}
-
-static struct tfx *tfx_new(struct kunit *test, u8 mode)
+static struct pt_fx *tfx_new(struct kunit *test, u8 mode)
 {
 	struct vsva_cache_cfg cc = { 0 };
-	struct tfx *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct pt_fx *f = pt_fx_new(test, mode);
 
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->buf = kunit_kzalloc(test, MEM_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->buf);
 	f->c = vsva_caches_create(&cc);
 	KUNIT_ASSERT_NOT_NULL(test, f->c);
 	KUNIT_ASSERT_EQ(test, kunit_add_action(test, tfx_free_caches, f->c), 0);
-	vsva_flatmem_init(&f->fm, f->buf, 0, MEM_SIZE, VSVA_AS_HPA);
-	f->mem = vsva_flatmem_mem(&f->fm);
-	f->cfg.mem = &f->mem;
-	f->cfg.as = VSVA_AS_HPA;
-	f->cfg.mode = mode;
-	f->cfg.haw = 46;
-	f->cfg.fs.levels = 4;
-	f->cfg.fs.fsptptr = 0x10000;
-	f->cfg.fs.ere = true;
-	f->cfg.fs.nxe = true;
-	f->cfg.fs.fs1gp = true;
-	f->cfg.ss.levels = 4;
-	f->cfg.ss.ssptptr = 0x20000;
-	f->req.addr = VA4;
-	f->req.access = VSVA_PERM_R;
 	return f;
 }
 
-static int tr(struct tfx *f)
+static int tr(struct pt_fx *f)
 {
 	return vsva_translate(f->c, &f->cfg, DID, PASID, &f->req, &f->res);
 }
 
-static void tbuild_fs(struct tfx *f)
+static void tbuild_fs(struct pt_fx *f)
 {
-	tset(f, 0x10008, 0x0000000000011007ULL);	/* PML4[1] -> 0x11000 */
-	tset(f, 0x11008, 0x0000000000012007ULL);	/* PDPT[1] -> 0x12000 */
-	tset(f, 0x12008, 0x0000000000013007ULL);	/* PD[1]   -> 0x13000 */
-	tset(f, 0x13008, 0x0000000000abc007ULL);	/* PT[1]   -> 0xabc000 */
+	pt_fx_build_fs4(f);
 	/* neighbours of VA4 differing at one level (index 2) */
-	tset(f, 0x13010, 0x0000000000abd007ULL);	/* PT[2]   -> 0xabd000 */
-	tset(f, 0x12010, 0x0000000000014007ULL);	/* PD[2]   -> PT' 0x14000 */
-	tset(f, 0x14008, 0x0000000000abe007ULL);	/* PT'[1]  -> 0xabe000 */
-	tset(f, 0x11010, 0x0000000000015007ULL);	/* PDPT[2] -> PD' 0x15000 */
-	tset(f, 0x15008, 0x0000000000016007ULL);	/* PD'[1]  -> PT'' 0x16000 */
-	tset(f, 0x16008, 0x0000000000abf007ULL);	/* PT''[1] -> 0xabf000 */
-	tset(f, 0x10010, 0x0000000000017007ULL);	/* PML4[2] -> 0x17000 */
-	tset(f, 0x17008, 0x0000000000018007ULL);
-	tset(f, 0x18008, 0x0000000000019007ULL);
-	tset(f, 0x19008, 0x0000000000ac0007ULL);	/* -> 0xac0000 */
+	pt_set(f, 0x13010, 0x0000000000abd007ULL);	/* PT[2]   -> 0xabd000 */
+	pt_set(f, 0x12010, 0x0000000000014007ULL);	/* PD[2]   -> PT' 0x14000 */
+	pt_set(f, 0x14008, 0x0000000000abe007ULL);	/* PT'[1]  -> 0xabe000 */
+	pt_set(f, 0x11010, 0x0000000000015007ULL);	/* PDPT[2] -> PD' 0x15000 */
+	pt_set(f, 0x15008, 0x0000000000016007ULL);	/* PD'[1]  -> PT'' 0x16000 */
+	pt_set(f, 0x16008, 0x0000000000abf007ULL);	/* PT''[1] -> 0xabf000 */
+	pt_set(f, 0x10010, 0x0000000000017007ULL);	/* PML4[2] -> 0x17000 */
+	pt_set(f, 0x17008, 0x0000000000018007ULL);
+	pt_set(f, 0x18008, 0x0000000000019007ULL);
+	pt_set(f, 0x19008, 0x0000000000ac0007ULL);	/* -> 0xac0000 */
 }
 
-static void tbuild_nested(struct tfx *f)
+/* The shared nested tables plus GPA 0x6000 behind PT[2]. */
+static void tbuild_nested(struct pt_fx *f)
 {
-	tset(f, 0x20000, 0x0000000000021003ULL);	/* SS-PML4[0] -> 0x21000 */
-	tset(f, 0x21000, 0x0000000000022003ULL);	/* SS-PDPT[0] -> 0x22000 */
-	tset(f, 0x22000, 0x0000000000023003ULL);	/* SS-PD[0]   -> 0x23000 */
-	tset(f, 0x23008, 0x0000000000041003ULL);	/* GPA 0x1000 -> 0x41000 */
-	tset(f, 0x23010, 0x0000000000042003ULL);	/* GPA 0x2000 -> 0x42000 */
-	tset(f, 0x23018, 0x0000000000043003ULL);	/* GPA 0x3000 -> 0x43000 */
-	tset(f, 0x23020, 0x0000000000044003ULL);	/* GPA 0x4000 -> 0x44000 */
-	tset(f, 0x23028, 0x0000000000045003ULL);	/* GPA 0x5000 -> 0x45000 */
-	tset(f, 0x23030, 0x0000000000046003ULL);	/* GPA 0x6000 -> 0x46000 */
-	tset(f, 0x41008, 0x0000000000002007ULL);	/* PML4[1] -> GPA 0x2000 */
-	tset(f, 0x42008, 0x0000000000003007ULL);	/* PDPT[1] -> GPA 0x3000 */
-	tset(f, 0x43008, 0x0000000000004007ULL);	/* PD[1]   -> GPA 0x4000 */
-	tset(f, 0x44008, 0x0000000000005007ULL);	/* PT[1]   -> GPA 0x5000 */
-	tset(f, 0x44010, 0x0000000000006007ULL);	/* PT[2]   -> GPA 0x6000 */
-	f->cfg.fs.fsptptr = 0x1000;
+	pt_fx_build_nested(f);
+	pt_set(f, 0x23030, 0x0000000000046003ULL);	/* GPA 0x6000 -> 0x46000 */
+	pt_set(f, 0x44010, 0x0000000000006007ULL);	/* PT[2]   -> GPA 0x6000 */
 }
 
 static void tr_iotlb_hit_fs(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_FS);
 
 	tbuild_fs(f);
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
@@ -136,7 +88,7 @@ static void tr_iotlb_hit_fs(struct kunit *test)
 
 static void tr_iotlb_hit_nested(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_NESTED);
 
 	tbuild_nested(f);
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
@@ -153,11 +105,11 @@ static void tr_iotlb_hit_nested(struct kunit *test)
 
 static void tr_iotlb_hit_ss(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_SS);
 
-	tset(f, 0x20008, 0x0000000000021003ULL);	/* SS-PML4[1] -> 0x21000 */
-	tset(f, 0x21008, 0x0000000000022003ULL);	/* SS-PDPT[1] -> 0x22000 */
-	tset(f, 0x22008, 0x0000000000600083ULL);	/* SS-PD[1]: 2M at 0x600000 */
+	pt_set(f, 0x20008, 0x0000000000021003ULL);	/* SS-PML4[1] -> 0x21000 */
+	pt_set(f, 0x21008, 0x0000000000022003ULL);	/* SS-PDPT[1] -> 0x22000 */
+	pt_set(f, 0x22008, 0x0000000000600083ULL);	/* SS-PD[1]: 2M at 0x600000 */
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
 	KUNIT_EXPECT_EQ(test, f->res.reads, 3u);
 	KUNIT_EXPECT_EQ(test, f->res.oaddr, 0x601123ULL);
@@ -190,7 +142,7 @@ KUNIT_ARRAY_PARAM_DESC(psc_cases, psc_cases, desc);
 static void tr_psc_skips_levels(struct kunit *test)
 {
 	const struct psc_case *p = test->param_value;
-	struct tfx *f = tfx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_FS);
 
 	tbuild_fs(f);
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
@@ -202,7 +154,7 @@ static void tr_psc_skips_levels(struct kunit *test)
 
 static void tr_psc_tagged_by_pasid(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_FS);
 
 	tbuild_fs(f);
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
@@ -213,7 +165,7 @@ static void tr_psc_tagged_by_pasid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->res.reads, 4u);
 	/* nor does another domain */
 	f->req.addr = VA4 + (2ULL << 12);
-	tset(f, 0x13018, 0x0000000000abe007ULL);	/* PT[3] */
+	pt_set(f, 0x13018, 0x0000000000abe007ULL);	/* PT[3] */
 	KUNIT_ASSERT_EQ(test, vsva_translate(f->c, &f->cfg, DID + 1, PASID,
 					     &f->req, &f->res), 0);
 	KUNIT_EXPECT_EQ(test, f->res.reads, 4u);
@@ -221,7 +173,7 @@ static void tr_psc_tagged_by_pasid(struct kunit *test)
 
 static void tr_psc_nested(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_NESTED);
 
 	tbuild_nested(f);
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
@@ -241,10 +193,10 @@ static void tr_psc_nested(struct kunit *test)
 
 static void tr_psc_nested_accessed(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_NESTED);
 
 	tbuild_nested(f);
-	tset(f, 0x44010, 0x0000000000006027ULL);	/* PT[2] with A already */
+	pt_set(f, 0x44010, 0x0000000000006027ULL);	/* PT[2] with A already */
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
 	f->req.addr = VA4 + (1ULL << 12);
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
@@ -255,26 +207,26 @@ static void tr_psc_nested_accessed(struct kunit *test)
 
 static void tr_fault_not_cached(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_FS);
 
 	tbuild_fs(f);
-	tset(f, 0x13008, 0x0000000000abc006ULL);	/* PT[1]: P clear */
+	pt_set(f, 0x13008, 0x0000000000abc006ULL);	/* PT[1]: P clear */
 	KUNIT_EXPECT_EQ(test, tr(f), -EFAULT);
 	KUNIT_EXPECT_EQ(test, f->res.fault, VTD_FR_SM_FS_NOT_PRESENT);
 	KUNIT_EXPECT_EQ(test, vsva_iotlb_count(f->c), 0u);
 	KUNIT_EXPECT_EQ(test, vsva_psc_count(f->c, VSVA_STAGE_FS), 0u);
 	/* fixed by software: the next translation walks all 4 levels */
-	tset(f, 0x13008, 0x0000000000abc007ULL);
+	pt_set(f, 0x13008, 0x0000000000abc007ULL);
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
 	KUNIT_EXPECT_EQ(test, f->res.reads, 4u);
 }
 
 static void tr_nested_fault_not_cached(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_NESTED);
 
 	tbuild_nested(f);
-	tset(f, 0x23028, 0);	/* data GPA 0x5000 not mapped in SS */
+	pt_set(f, 0x23028, 0);	/* data GPA 0x5000 not mapped in SS */
 	KUNIT_EXPECT_EQ(test, tr(f), -EFAULT);
 	KUNIT_EXPECT_EQ(test, f->res.fault, VTD_FR_SM_SS_NOT_PRESENT);
 	KUNIT_EXPECT_EQ(test, f->res.fault_stage, VSVA_STAGE_SS);
@@ -287,7 +239,7 @@ static void tr_nested_fault_not_cached(struct kunit *test)
 
 static void tr_write_to_clean_entry(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_FS);
 
 	tbuild_fs(f);
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
@@ -305,10 +257,10 @@ static void tr_write_to_clean_entry(struct kunit *test)
 
 static void tr_user_after_supervisor(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_FS);
 
 	tbuild_fs(f);
-	tset(f, 0x13008, 0x0000000000abc003ULL);	/* PT[1]: supervisor page */
+	pt_set(f, 0x13008, 0x0000000000abc003ULL);	/* PT[1]: supervisor page */
 	f->cfg.fs.sre = true;
 	f->req.priv = true;
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
@@ -320,10 +272,10 @@ static void tr_user_after_supervisor(struct kunit *test)
 
 static void tr_cached_read_only(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_FS);
 
 	tbuild_fs(f);
-	tset(f, 0x13008, 0x0000000000abc005ULL);	/* PT[1]: read-only */
+	pt_set(f, 0x13008, 0x0000000000abc005ULL);	/* PT[1]: read-only */
 	KUNIT_ASSERT_EQ(test, tr(f), 0);
 	f->req.access = VSVA_PERM_W;
 	KUNIT_EXPECT_EQ(test, tr(f), -EFAULT);
@@ -336,7 +288,7 @@ static void tr_cached_read_only(struct kunit *test)
 
 static void tr_exec_not_cached_without_ere(struct kunit *test)
 {
-	struct tfx *f = tfx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = tfx_new(test, VSVA_WALK_FS);
 
 	tbuild_fs(f);
 	f->cfg.fs.ere = false;

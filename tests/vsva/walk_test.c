@@ -16,121 +16,44 @@
 #include <kunit/test.h>
 
 #include <nestmed/vtd_fault.h>
-#include "walk.h"
+#include "pt_fixture.h"
 
-#define MEM_SIZE	0x80000ULL	/* 512 KiB of host-physical memory at 0 */
-#define VA4		0x0000008040201123ULL
+#define VA4		PT_FX_VA4
 #define VA5		0x0001008040201123ULL
 
-struct fx {
-	u64 *buf;
-	struct vsva_flatmem fm;
-	struct vsva_mem mem;
-	struct vsva_walk_cfg cfg;
-	struct vsva_walk_req req;
-	struct vsva_walk_result res;
-	/* trace */
-	u32 nref;
-	struct vsva_walk_ref ref[64];
-};
-
-static void fx_trace(void *ctx, const struct vsva_walk_ref *r)
+static struct pt_fx *fx_new(struct kunit *test, u8 mode)
 {
-	struct fx *f = ctx;
+	struct pt_fx *f = pt_fx_new(test, mode);
 
-	if (f->nref < ARRAY_SIZE(f->ref))
-		f->ref[f->nref] = *r;
-	f->nref++;
-}
-
-static void set(struct fx *f, u64 addr, u64 val)
-{
-	f->buf[addr / 8] = val;
-}
-
-static u64 get(struct fx *f, u64 addr)
-{
-	return f->buf[addr / 8];
-}
-
-static struct fx *fx_new(struct kunit *test, u8 mode)
-{
-	struct fx *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->buf = kunit_kzalloc(test, MEM_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->buf);
-	vsva_flatmem_init(&f->fm, f->buf, 0, MEM_SIZE, VSVA_AS_HPA);
-	f->mem = vsva_flatmem_mem(&f->fm);
-	f->cfg.mem = &f->mem;
-	f->cfg.as = VSVA_AS_HPA;
-	f->cfg.mode = mode;
-	f->cfg.haw = 46;
-	f->cfg.fs.levels = 4;
-	f->cfg.fs.fsptptr = 0x10000;
-	f->cfg.fs.ere = true;
-	f->cfg.fs.nxe = true;
-	f->cfg.fs.fs1gp = true;
-	f->cfg.ss.levels = 4;
-	f->cfg.ss.ssptptr = 0x20000;
-	f->cfg.trace = fx_trace;
+	f->cfg.trace = pt_fx_trace;
 	f->cfg.trace_ctx = f;
-	f->req.addr = VA4;
-	f->req.access = VSVA_PERM_R;
 	return f;
 }
 
-static int walk(struct fx *f)
+static int walk(struct pt_fx *f)
 {
 	f->nref = 0;
 	return vsva_walk(&f->cfg, &f->req, &f->res);
 }
 
 /* FS-only 4-level tables for VA4 (and the PML5 for VA5). */
-static void build_fs(struct fx *f)
+static void build_fs(struct pt_fx *f)
 {
-	set(f, 0x0f008, 0x0000000000010007ULL);	/* PML5[1] -> 0x10000 */
-	set(f, 0x10008, 0x0000000000011007ULL);	/* PML4[1] -> 0x11000 */
-	set(f, 0x11008, 0x0000000000012007ULL);	/* PDPT[1] -> 0x12000 */
-	set(f, 0x12008, 0x0000000000013007ULL);	/* PD[1]   -> 0x13000 */
-	set(f, 0x13008, 0x0000000000abc007ULL);	/* PT[1]   -> page 0xabc000 */
+	pt_set(f, 0x0f008, 0x0000000000010007ULL);	/* PML5[1] -> 0x10000 */
+	pt_fx_build_fs4(f);
 }
 
 /* SS-only tables for GPA4 = VA4 (and the SS-PML5 for GPA5 = VA5). */
-static void build_ss(struct fx *f)
+static void build_ss(struct pt_fx *f)
 {
-	set(f, 0x1f008, 0x0000000000020003ULL);	/* SS-PML5[1] -> 0x20000 */
-	set(f, 0x20008, 0x0000000000021003ULL);	/* SS-PML4[1] -> 0x21000 */
-	set(f, 0x21008, 0x0000000000022003ULL);	/* SS-PDPT[1] -> 0x22000 */
-	set(f, 0x22008, 0x0000000000023003ULL);	/* SS-PD[1]   -> 0x23000 */
-	set(f, 0x23008, 0x0000000000abc003ULL);	/* SS-PT[1]   -> 0xabc000 */
+	pt_set(f, 0x1f008, 0x0000000000020003ULL);	/* SS-PML5[1] -> 0x20000 */
+	pt_set(f, 0x20008, 0x0000000000021003ULL);	/* SS-PML4[1] -> 0x21000 */
+	pt_set(f, 0x21008, 0x0000000000022003ULL);	/* SS-PDPT[1] -> 0x22000 */
+	pt_set(f, 0x22008, 0x0000000000023003ULL);	/* SS-PD[1]   -> 0x23000 */
+	pt_set(f, 0x23008, 0x0000000000abc003ULL);	/* SS-PT[1]   -> 0xabc000 */
 }
 
-/*
- * Nested 4-level FS over 4-level SS.  The FS tables live at GPAs 0x1000
- * (PML4), 0x2000 (PDPT), 0x3000 (PD), 0x4000 (PT); the data page at GPA
- * 0x5000.  The second stage maps GPA page N (N = 1..5) to HPA 0x40000 +
- * N * 0x1000 through SS-PML4[0] -> SS-PDPT[0] -> SS-PD[0] -> SS-PT[N].
- */
-static void build_nested(struct fx *f)
-{
-	set(f, 0x20000, 0x0000000000021003ULL);	/* SS-PML4[0] -> 0x21000 */
-	set(f, 0x21000, 0x0000000000022003ULL);	/* SS-PDPT[0] -> 0x22000 */
-	set(f, 0x22000, 0x0000000000023003ULL);	/* SS-PD[0]   -> 0x23000 */
-	set(f, 0x23008, 0x0000000000041003ULL);	/* GPA 0x1000 -> HPA 0x41000 */
-	set(f, 0x23010, 0x0000000000042003ULL);	/* GPA 0x2000 -> HPA 0x42000 */
-	set(f, 0x23018, 0x0000000000043003ULL);	/* GPA 0x3000 -> HPA 0x43000 */
-	set(f, 0x23020, 0x0000000000044003ULL);	/* GPA 0x4000 -> HPA 0x44000 */
-	set(f, 0x23028, 0x0000000000045003ULL);	/* GPA 0x5000 -> HPA 0x45000 */
-	/* FS entries, read at the HPAs of their GPAs, index 1 (+8). */
-	set(f, 0x41008, 0x0000000000002007ULL);	/* PML4[1] -> GPA 0x2000 */
-	set(f, 0x42008, 0x0000000000003007ULL);	/* PDPT[1] -> GPA 0x3000 */
-	set(f, 0x43008, 0x0000000000004007ULL);	/* PD[1]   -> GPA 0x4000 */
-	set(f, 0x44008, 0x0000000000005007ULL);	/* PT[1]   -> GPA 0x5000 */
-	f->cfg.fs.fsptptr = 0x1000;		/* a GPA */
-}
-
-static void expect_fault(struct kunit *test, struct fx *f, u8 fr, u8 stage,
+static void expect_fault(struct kunit *test, struct pt_fx *f, u8 fr, u8 stage,
 			 u8 level, u64 addr)
 {
 	KUNIT_EXPECT_EQ(test, walk(f), -EFAULT);
@@ -147,7 +70,7 @@ static void expect_fault(struct kunit *test, struct fx *f, u8 fr, u8 stage,
 
 static void fs_4k_vector(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
@@ -160,10 +83,10 @@ static void fs_4k_vector(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, f->res.flags & VSVA_TLB_DIRTY);
 	/* A (bit 5, 0x20) set in the four entries, no D on a read. */
 	KUNIT_EXPECT_EQ(test, f->res.ad_writes, 4u);
-	KUNIT_EXPECT_EQ(test, get(f, 0x10008), 0x0000000000011027ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x11008), 0x0000000000012027ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x12008), 0x0000000000013027ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x13008), 0x0000000000abc027ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x10008), 0x0000000000011027ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x11008), 0x0000000000012027ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x12008), 0x0000000000013027ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x13008), 0x0000000000abc027ULL);
 }
 
 struct size_case {
@@ -187,13 +110,13 @@ KUNIT_ARRAY_PARAM_DESC(fs_sizes, fs_sizes, desc);
 static void fs_page_sizes(struct kunit *test)
 {
 	const struct size_case *p = test->param_value;
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
 	if (p->size_lg2 == 21)
-		set(f, 0x12008, 0x0000000000600087ULL);	/* PD[1]: 2M page 0x600000, PS */
+		pt_set(f, 0x12008, 0x0000000000600087ULL);	/* PD[1]: 2M page 0x600000, PS */
 	if (p->size_lg2 == 30)
-		set(f, 0x11008, 0x0000000080000087ULL);	/* PDPT[1]: 1G page 0x80000000, PS */
+		pt_set(f, 0x11008, 0x0000000080000087ULL);	/* PDPT[1]: 1G page 0x80000000, PS */
 	if (p->levels == 5) {
 		f->cfg.fs.levels = 5;
 		f->cfg.fs.fsptptr = 0x0f000;
@@ -230,10 +153,10 @@ KUNIT_ARRAY_PARAM_DESC(fs_not_present, fs_not_present, desc);
 static void fs_not_present_at_level(struct kunit *test)
 {
 	const struct entry_case *p = test->param_value;
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, p->addr, p->val);
+	pt_set(f, p->addr, p->val);
 	if ((p->opt & OPT_FIVE)) {
 		f->cfg.fs.levels = 5;
 		f->cfg.fs.fsptptr = 0x0f000;
@@ -243,7 +166,7 @@ static void fs_not_present_at_level(struct kunit *test)
 		     p->level, f->req.addr);
 	/* No A bit written on a fault. */
 	KUNIT_EXPECT_EQ(test, f->fm.cmpxchgs, 0ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x13008) & 0x20, 0ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x13008) & 0x20, 0ULL);
 }
 
 static const struct entry_case fs_reserved[] = {
@@ -272,10 +195,10 @@ KUNIT_ARRAY_PARAM_DESC(fs_reserved, fs_reserved, desc);
 static void fs_reserved_at_level(struct kunit *test)
 {
 	const struct entry_case *p = test->param_value;
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, p->addr, p->val);
+	pt_set(f, p->addr, p->val);
 	if ((p->opt & OPT_FIVE)) {
 		f->cfg.fs.levels = 5;
 		f->cfg.fs.fsptptr = 0x0f000;
@@ -290,25 +213,25 @@ static void fs_reserved_at_level(struct kunit *test)
 /* Bits 62:52 are ignored in FS entries, and so is XD for reads with NXE. */
 static void fs_ignored_bits(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x13008, 0x7ff0000000abc007ULL);	/* bits 62:52 all set */
+	pt_set(f, 0x13008, 0x7ff0000000abc007ULL);	/* bits 62:52 all set */
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	KUNIT_EXPECT_EQ(test, f->res.oaddr, 0xabc123ULL);
 }
 
 static void fs_write_read_only_pte(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x13008, 0x0000000000abc005ULL);	/* P | U/S, R/W = 0 */
+	pt_set(f, 0x13008, 0x0000000000abc005ULL);	/* P | U/S, R/W = 0 */
 	f->req.access = VSVA_PERM_W;
 	expect_fault(test, f, VTD_FR_SM_NO_WRITE, VSVA_STAGE_FS, 1, VA4);
 	/* the fault sets no A bit anywhere */
-	KUNIT_EXPECT_EQ(test, get(f, 0x13008), 0x0000000000abc005ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x10008), 0x0000000000011007ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x13008), 0x0000000000abc005ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x10008), 0x0000000000011007ULL);
 	/* reads are fine and the page is reported without W */
 	f->req.access = VSVA_PERM_R;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
@@ -317,20 +240,20 @@ static void fs_write_read_only_pte(struct kunit *test)
 
 static void fs_write_read_only_upper(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x11008, 0x0000000000012005ULL);	/* PDPE: R/W = 0 */
+	pt_set(f, 0x11008, 0x0000000000012005ULL);	/* PDPE: R/W = 0 */
 	f->req.access = VSVA_PERM_W;
 	expect_fault(test, f, VTD_FR_SM_NO_WRITE, VSVA_STAGE_FS, 1, VA4);
 }
 
 static void fs_user_to_supervisor_page(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x12008, 0x0000000000013003ULL);	/* PDE: U/S = 0 */
+	pt_set(f, 0x12008, 0x0000000000013003ULL);	/* PDE: U/S = 0 */
 	expect_fault(test, f, VTD_FR_SM_US, VSVA_STAGE_FS, 1, VA4);
 	/* a supervisor request (SRE = 1) may read it */
 	f->cfg.fs.sre = true;
@@ -341,7 +264,7 @@ static void fs_user_to_supervisor_page(struct kunit *test)
 
 static void fs_supervisor_without_sre(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
 	f->req.priv = true;
@@ -351,29 +274,29 @@ static void fs_supervisor_without_sre(struct kunit *test)
 
 static void fs_wpe(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x13008, 0x0000000000abc005ULL);	/* read-only PTE */
+	pt_set(f, 0x13008, 0x0000000000abc005ULL);	/* read-only PTE */
 	f->cfg.fs.sre = true;
 	f->req.priv = true;
 	f->req.access = VSVA_PERM_W;
 	/* WPE = 0: supervisor writes ignore R/W; D (0x40) and A (0x20) set */
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
-	KUNIT_EXPECT_EQ(test, get(f, 0x13008), 0x0000000000abc065ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x13008), 0x0000000000abc065ULL);
 	KUNIT_EXPECT_FALSE(test, f->res.perm & VSVA_PERM_W);
 	/* WPE = 1: they honour it */
-	set(f, 0x13008, 0x0000000000abc005ULL);
+	pt_set(f, 0x13008, 0x0000000000abc005ULL);
 	f->cfg.fs.wpe = true;
 	expect_fault(test, f, VTD_FR_SM_NO_WRITE, VSVA_STAGE_FS, 1, VA4);
 }
 
 static void fs_execute_disable(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x11008, 0x8000000000012007ULL);	/* PDPE: XD (bit 63) */
+	pt_set(f, 0x11008, 0x8000000000012007ULL);	/* PDPE: XD (bit 63) */
 	f->req.access = VSVA_PERM_X;
 	expect_fault(test, f, VTD_FR_SM_NO_EXEC, VSVA_STAGE_FS, 1, VA4);
 	f->req.access = VSVA_PERM_R;
@@ -383,7 +306,7 @@ static void fs_execute_disable(struct kunit *test)
 
 static void fs_execute_without_ere(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
 	f->cfg.fs.ere = false;
@@ -416,7 +339,7 @@ KUNIT_ARRAY_PARAM_DESC(fs_canon, fs_canon, desc);
 static void fs_canonical(struct kunit *test)
 {
 	const struct canon_case *p = test->param_value;
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
 	f->cfg.fs.levels = p->levels;
@@ -430,7 +353,7 @@ static void fs_canonical(struct kunit *test)
 
 static void fs_root_access_error(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
 	f->cfg.fs.fsptptr = 0x100000;	/* below HAW but no memory there */
@@ -442,24 +365,24 @@ static void fs_root_access_error(struct kunit *test)
 
 static void fs_table_access_error(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x12008, 0x0000000000200007ULL);	/* PD[1] -> 0x200000: no memory */
+	pt_set(f, 0x12008, 0x0000000000200007ULL);	/* PD[1] -> 0x200000: no memory */
 	expect_fault(test, f, VTD_FR_SM_FS_ACCESS, VSVA_STAGE_FS, 1, VA4);
 	KUNIT_EXPECT_EQ(test, f->res.reads, 3u);
 }
 
 static void fs_dirty_on_write(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
 	f->req.access = VSVA_PERM_W;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	/* leaf gets A | D (0x60), upper levels only A (0x20) */
-	KUNIT_EXPECT_EQ(test, get(f, 0x13008), 0x0000000000abc067ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x12008), 0x0000000000013027ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x13008), 0x0000000000abc067ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x12008), 0x0000000000013027ULL);
 	KUNIT_EXPECT_TRUE(test, f->res.flags & VSVA_TLB_DIRTY);
 	/* again: nothing left to set */
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
@@ -469,25 +392,25 @@ static void fs_dirty_on_write(struct kunit *test)
 
 static void fs_dirty_on_2m_leaf(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x12008, 0x0000000000600087ULL);	/* 2M leaf */
+	pt_set(f, 0x12008, 0x0000000000600087ULL);	/* 2M leaf */
 	f->req.access = VSVA_PERM_W;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
-	KUNIT_EXPECT_EQ(test, get(f, 0x12008), 0x00000000006000e7ULL); /* | A | D */
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x12008), 0x00000000006000e7ULL); /* | A | D */
 	KUNIT_EXPECT_EQ(test, f->res.ad_writes, 3u);
 }
 
 static void fs_ad_already_set(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x10008, 0x0000000000011027ULL);
-	set(f, 0x11008, 0x0000000000012027ULL);
-	set(f, 0x12008, 0x0000000000013027ULL);
-	set(f, 0x13008, 0x0000000000abc067ULL);	/* A | D already */
+	pt_set(f, 0x10008, 0x0000000000011027ULL);
+	pt_set(f, 0x11008, 0x0000000000012027ULL);
+	pt_set(f, 0x12008, 0x0000000000013027ULL);
+	pt_set(f, 0x13008, 0x0000000000abc067ULL);	/* A | D already */
 	f->req.access = VSVA_PERM_W;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	KUNIT_EXPECT_EQ(test, f->res.ad_writes, 0u);
@@ -496,29 +419,29 @@ static void fs_ad_already_set(struct kunit *test)
 
 static void fs_eafe(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x10008, 0x0000000000011027ULL);	/* A set, EA (bit 10) clear */
+	pt_set(f, 0x10008, 0x0000000000011027ULL);	/* A set, EA (bit 10) clear */
 	f->cfg.fs.eafe = true;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	/* A | EA = 0x420 in every entry, including the one that had A */
-	KUNIT_EXPECT_EQ(test, get(f, 0x10008), 0x0000000000011427ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x13008), 0x0000000000abc427ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x10008), 0x0000000000011427ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x13008), 0x0000000000abc427ULL);
 	KUNIT_EXPECT_EQ(test, f->res.ad_writes, 4u);
 	/* without EAFE, EA is left alone */
 	build_fs(f);
 	f->cfg.fs.eafe = false;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
-	KUNIT_EXPECT_EQ(test, get(f, 0x13008), 0x0000000000abc027ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x13008), 0x0000000000abc027ULL);
 }
 
 static void fs_global(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	build_fs(f);
-	set(f, 0x13008, 0x0000000000abc107ULL);	/* G (bit 8) */
+	pt_set(f, 0x13008, 0x0000000000abc107ULL);	/* G (bit 8) */
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	KUNIT_EXPECT_TRUE(test, f->res.flags & VSVA_TLB_GLOBAL);
 }
@@ -526,7 +449,7 @@ static void fs_global(struct kunit *test)
 static void fs_trace_order(struct kunit *test)
 {
 	static const u64 want[] = { 0x10008, 0x11008, 0x12008, 0x13008 };
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 	u32 i;
 
 	build_fs(f);
@@ -544,7 +467,7 @@ static void fs_trace_order(struct kunit *test)
 
 static void walk_bad_config(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_FS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_FS);
 
 	f->cfg.fs.levels = 3;
 	KUNIT_EXPECT_EQ(test, walk(f), -EINVAL);
@@ -574,7 +497,7 @@ static const struct size_case ss_sizes[] = {
 };
 KUNIT_ARRAY_PARAM_DESC(ss_sizes, ss_sizes, desc);
 
-static void ss_set_levels(struct fx *f, u8 levels)
+static void ss_set_levels(struct pt_fx *f, u8 levels)
 {
 	static const u64 root[] = { 0, 0, 0, 0x21000, 0x20000, 0x1f000 };
 	static const u64 gpa[] = { 0, 0, 0, 0x40201123ULL, VA4, VA5 };
@@ -587,13 +510,13 @@ static void ss_set_levels(struct fx *f, u8 levels)
 static void ss_page_sizes(struct kunit *test)
 {
 	const struct size_case *p = test->param_value;
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
 	if (p->size_lg2 == 21)
-		set(f, 0x22008, 0x0000000000600083ULL);	/* SS-PD[1]: 2M 0x600000, PS|R|W */
+		pt_set(f, 0x22008, 0x0000000000600083ULL);	/* SS-PD[1]: 2M 0x600000, PS|R|W */
 	if (p->size_lg2 == 30)
-		set(f, 0x21008, 0x0000000080000083ULL);	/* SS-PDPT[1]: 1G 0x80000000 */
+		pt_set(f, 0x21008, 0x0000000080000083ULL);	/* SS-PDPT[1]: 1G 0x80000000 */
 	ss_set_levels(f, p->levels);
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	KUNIT_EXPECT_EQ(test, f->res.oaddr, p->oaddr);
@@ -616,16 +539,16 @@ KUNIT_ARRAY_PARAM_DESC(ss_not_present, ss_not_present, desc);
 static void ss_not_present_at_level(struct kunit *test)
 {
 	const struct entry_case *p = test->param_value;
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
-	set(f, p->addr, p->val);
+	pt_set(f, p->addr, p->val);
 	ss_set_levels(f, (p->opt & OPT_FIVE) ? 5 : 4);
 	f->cfg.ss.ssade = true;
 	expect_fault(test, f, VTD_FR_SM_SS_NOT_PRESENT, VSVA_STAGE_SS,
 		     p->level, f->req.addr);
 	KUNIT_EXPECT_EQ(test, f->fm.cmpxchgs, 0ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x23008) & 0x100, 0ULL);	/* no SS A */
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x23008) & 0x100, 0ULL);	/* no SS A */
 }
 
 static const struct entry_case ss_reserved[] = {
@@ -651,10 +574,10 @@ KUNIT_ARRAY_PARAM_DESC(ss_reserved, ss_reserved, desc);
 static void ss_reserved_at_level(struct kunit *test)
 {
 	const struct entry_case *p = test->param_value;
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
-	set(f, p->addr, p->val);
+	pt_set(f, p->addr, p->val);
 	ss_set_levels(f, (p->opt & OPT_FIVE) ? 5 : 4);
 	expect_fault(test, f, VTD_FR_SM_SS_RSVD, VSVA_STAGE_SS, p->level,
 		     f->req.addr);
@@ -662,31 +585,31 @@ static void ss_reserved_at_level(struct kunit *test)
 
 static void ss_snp_tm_allowed(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
-	set(f, 0x23008, 0x4000000000abc803ULL);	/* SNP | TM in the leaf */
+	pt_set(f, 0x23008, 0x4000000000abc803ULL);	/* SNP | TM in the leaf */
 	f->cfg.sc = true;
 	f->cfg.dt = true;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	/* bits 63 and 61:52 are ignored */
-	set(f, 0x23008, 0xbff0000000abc003ULL);
+	pt_set(f, 0x23008, 0xbff0000000abc003ULL);
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	KUNIT_EXPECT_EQ(test, f->res.oaddr, 0xabc123ULL);
 }
 
 static void ss_permissions(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
-	set(f, 0x22008, 0x0000000000023002ULL);	/* SS-PDE: W only */
+	pt_set(f, 0x22008, 0x0000000000023002ULL);	/* SS-PDE: W only */
 	expect_fault(test, f, VTD_FR_SM_NO_READ, VSVA_STAGE_SS, 1, VA4);
 	f->req.access = VSVA_PERM_W;
 	KUNIT_EXPECT_EQ(test, walk(f), 0);
 
-	set(f, 0x22008, 0x0000000000023003ULL);
-	set(f, 0x23008, 0x0000000000abc001ULL);	/* SS-PTE: R only */
+	pt_set(f, 0x22008, 0x0000000000023003ULL);
+	pt_set(f, 0x23008, 0x0000000000abc001ULL);	/* SS-PTE: R only */
 	expect_fault(test, f, VTD_FR_SM_NO_WRITE, VSVA_STAGE_SS, 1, VA4);
 	f->req.access = VSVA_PERM_R;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
@@ -695,7 +618,7 @@ static void ss_permissions(struct kunit *test)
 
 static void ss_execute(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
 	f->req.access = VSVA_PERM_X;
@@ -704,17 +627,17 @@ static void ss_execute(struct kunit *test)
 	/* SSEE = 1: X (bit 2) needed on every level */
 	f->cfg.ss.ssee = true;
 	expect_fault(test, f, VTD_FR_SM_NO_EXEC, VSVA_STAGE_SS, 1, VA4);
-	set(f, 0x20008, 0x0000000000021007ULL);	/* R|W|X */
-	set(f, 0x21008, 0x0000000000022007ULL);
-	set(f, 0x22008, 0x0000000000023007ULL);
-	set(f, 0x23008, 0x0000000000abc007ULL);
+	pt_set(f, 0x20008, 0x0000000000021007ULL);	/* R|W|X */
+	pt_set(f, 0x21008, 0x0000000000022007ULL);
+	pt_set(f, 0x22008, 0x0000000000023007ULL);
+	pt_set(f, 0x23008, 0x0000000000abc007ULL);
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	KUNIT_EXPECT_TRUE(test, f->res.perm & VSVA_PERM_X);
 }
 
 static void ss_beyond_aw(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
 	f->req.addr = 0x0001000000000000ULL;	/* 2^48, AW = 48 */
@@ -729,7 +652,7 @@ static void ss_beyond_aw(struct kunit *test)
 
 static void ss_ptr_invalid(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
 	f->cfg.ss.ssptptr = 0x0000400000020000ULL;	/* beyond HAW 46 */
@@ -740,32 +663,32 @@ static void ss_ptr_invalid(struct kunit *test)
 
 static void ss_accessed_dirty(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
 	f->cfg.ss.ssade = true;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	/* A = bit 8 (0x100) on every level, no D on a read */
-	KUNIT_EXPECT_EQ(test, get(f, 0x20008), 0x0000000000021103ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x23008), 0x0000000000abc103ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x20008), 0x0000000000021103ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x23008), 0x0000000000abc103ULL);
 	KUNIT_EXPECT_EQ(test, f->res.ad_writes, 4u);
 	KUNIT_EXPECT_FALSE(test, f->res.flags & VSVA_TLB_DIRTY);
 	f->req.access = VSVA_PERM_W;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	/* D = bit 9 (0x200) in the leaf */
-	KUNIT_EXPECT_EQ(test, get(f, 0x23008), 0x0000000000abc303ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x23008), 0x0000000000abc303ULL);
 	KUNIT_EXPECT_EQ(test, f->res.ad_writes, 1u);
 	KUNIT_EXPECT_TRUE(test, f->res.flags & VSVA_TLB_DIRTY);
 }
 
 static void ss_no_ad_without_ssade(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_SS);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_SS);
 
 	build_ss(f);
 	f->req.access = VSVA_PERM_W;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
-	KUNIT_EXPECT_EQ(test, get(f, 0x23008), 0x0000000000abc003ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x23008), 0x0000000000abc003ULL);
 	KUNIT_EXPECT_EQ(test, f->fm.cmpxchgs, 0ULL);
 	KUNIT_EXPECT_TRUE(test, f->res.flags & VSVA_TLB_DIRTY);
 }
@@ -776,9 +699,9 @@ static void ss_no_ad_without_ssade(struct kunit *test)
 
 static void nested_24_references(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
+	pt_fx_build_nested(f);
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	/* 4 FS tables x (4 SS reads + 1 FS read) + 4 SS reads for the GPA */
 	KUNIT_EXPECT_EQ(test, f->res.reads, 24u);
@@ -790,8 +713,8 @@ static void nested_24_references(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, f->res.flags & VSVA_TLB_NESTED_GPA);
 	/* A set in the 4 FS entries only (SSADE = 0) */
 	KUNIT_EXPECT_EQ(test, f->res.ad_writes, 4u);
-	KUNIT_EXPECT_EQ(test, get(f, 0x41008), 0x0000000000002027ULL);
-	KUNIT_EXPECT_EQ(test, get(f, 0x44008), 0x0000000000005027ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x41008), 0x0000000000002027ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x44008), 0x0000000000005027ULL);
 }
 
 static void nested_reference_order(struct kunit *test)
@@ -813,10 +736,10 @@ static void nested_reference_order(struct kunit *test)
 		{ 0x20000, VSVA_STAGE_SS, 4, 0 }, { 0x21000, VSVA_STAGE_SS, 3, 0 },
 		{ 0x22000, VSVA_STAGE_SS, 2, 0 }, { 0x23028, VSVA_STAGE_SS, 1, 0 },
 	};
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 	u32 i;
 
-	build_nested(f);
+	pt_fx_build_nested(f);
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	KUNIT_ASSERT_EQ(test, f->nref, 24u + 4u);	/* + 4 A updates */
 	for (i = 0; i < 24; i++) {
@@ -837,12 +760,12 @@ static void nested_reference_order(struct kunit *test)
 
 static void nested_5_over_5(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x1f000, 0x0000000000020003ULL);	/* SS-PML5[0] -> SS-PML4 0x20000 */
-	set(f, 0x23030, 0x0000000000046003ULL);	/* GPA 0x6000 -> HPA 0x46000 */
-	set(f, 0x46008, 0x0000000000001007ULL);	/* FS PML5[1] -> GPA 0x1000 */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x1f000, 0x0000000000020003ULL);	/* SS-PML5[0] -> SS-PML4 0x20000 */
+	pt_set(f, 0x23030, 0x0000000000046003ULL);	/* GPA 0x6000 -> HPA 0x46000 */
+	pt_set(f, 0x46008, 0x0000000000001007ULL);	/* FS PML5[1] -> GPA 0x1000 */
 	f->cfg.ss.levels = 5;
 	f->cfg.ss.ssptptr = 0x1f000;
 	f->cfg.fs.levels = 5;
@@ -875,18 +798,18 @@ KUNIT_ARRAY_PARAM_DESC(nested_sizes, nested_sizes, desc);
 static void nested_page_sizes(struct kunit *test)
 {
 	const struct nested_size_case *p = test->param_value;
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
+	pt_fx_build_nested(f);
 	if (p->fs_2m)
-		set(f, 0x43008, 0x0000000000200087ULL);	/* FS PD[1]: 2M at GPA 0x200000 */
+		pt_set(f, 0x43008, 0x0000000000200087ULL);	/* FS PD[1]: 2M at GPA 0x200000 */
 	else
-		set(f, 0x44008, 0x0000000000200007ULL);	/* FS PT[1] -> GPA 0x200000 */
+		pt_set(f, 0x44008, 0x0000000000200007ULL);	/* FS PT[1] -> GPA 0x200000 */
 	if (p->ss_2m) {
-		set(f, 0x22008, 0x0000000000600083ULL);	/* SS-PD[1]: 2M at HPA 0x600000 */
+		pt_set(f, 0x22008, 0x0000000000600083ULL);	/* SS-PD[1]: 2M at HPA 0x600000 */
 	} else {
-		set(f, 0x22008, 0x0000000000024003ULL);	/* SS-PD[1] -> SS-PT2 0x24000 */
-		set(f, 0x24008, 0x0000000000047003ULL);	/* GPA 0x201000 -> 0x47000 */
+		pt_set(f, 0x22008, 0x0000000000024003ULL);	/* SS-PD[1] -> SS-PT2 0x24000 */
+		pt_set(f, 0x24008, 0x0000000000047003ULL);	/* GPA 0x201000 -> 0x47000 */
 	}
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	KUNIT_EXPECT_EQ(test, f->res.size_lg2, p->size_lg2);
@@ -896,32 +819,32 @@ static void nested_page_sizes(struct kunit *test)
 
 static void nested_ss_fault_on_fs_table(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x23010, 0);	/* GPA 0x2000 (FS PDPT) not mapped */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x23010, 0);	/* GPA 0x2000 (FS PDPT) not mapped */
 	/* an SS fault, reported against the GPA of the table */
 	expect_fault(test, f, VTD_FR_SM_SS_NOT_PRESENT, VSVA_STAGE_SS, 1,
 		     0x2000);
 	KUNIT_EXPECT_EQ(test, f->res.reads, 5u + 4u);
-	KUNIT_EXPECT_EQ(test, get(f, 0x41008), 0x0000000000002007ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x41008), 0x0000000000002007ULL);
 }
 
 static void nested_ss_rsvd_on_fs_table(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x23018, 0x0000000000043803ULL);	/* SNP in the SS-PTE for GPA 0x3000 */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x23018, 0x0000000000043803ULL);	/* SNP in the SS-PTE for GPA 0x3000 */
 	expect_fault(test, f, VTD_FR_SM_SS_RSVD, VSVA_STAGE_SS, 1, 0x3000);
 }
 
 static void nested_ss_read_denied_root(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x23008, 0x0000000000041002ULL);	/* GPA 0x1000 (FS root): W only */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x23008, 0x0000000000041002ULL);	/* GPA 0x1000 (FS root): W only */
 	expect_fault(test, f, VTD_FR_SM_FS_NESTED_ROOT_READ, VSVA_STAGE_SS, 1,
 		     0x1000);
 	KUNIT_EXPECT_EQ(test, f->res.reads, 4u);
@@ -929,26 +852,26 @@ static void nested_ss_read_denied_root(struct kunit *test)
 
 static void nested_ss_read_denied_table(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x23018, 0x0000000000043002ULL);	/* GPA 0x3000 (FS PD): W only */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x23018, 0x0000000000043002ULL);	/* GPA 0x3000 (FS PD): W only */
 	expect_fault(test, f, VTD_FR_SM_FS_NESTED_READ, VSVA_STAGE_SS, 1,
 		     0x3000);
 }
 
 static void nested_ss_write_denied_for_ad(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x23020, 0x0000000000044001ULL);	/* GPA 0x4000 (FS PT): R only */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x23020, 0x0000000000044001ULL);	/* GPA 0x4000 (FS PT): R only */
 	/* setting A in FS PT[1] (GPA 0x4000 + 8) needs SS write permission */
 	expect_fault(test, f, VTD_FR_SM_FS_NESTED_WRITE, VSVA_STAGE_SS, 1,
 		     0x4008);
-	KUNIT_EXPECT_EQ(test, get(f, 0x41008), 0x0000000000002007ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x41008), 0x0000000000002007ULL);
 	/* with A already set a read needs no write */
-	set(f, 0x44008, 0x0000000000005027ULL);
+	pt_set(f, 0x44008, 0x0000000000005027ULL);
 	KUNIT_EXPECT_EQ(test, walk(f), 0);
 	/* but a write must set D: fault again */
 	f->req.access = VSVA_PERM_W;
@@ -958,30 +881,30 @@ static void nested_ss_write_denied_for_ad(struct kunit *test)
 
 static void nested_final_gpa_faults(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x23028, 0);	/* data page GPA 0x5000 not mapped */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x23028, 0);	/* data page GPA 0x5000 not mapped */
 	expect_fault(test, f, VTD_FR_SM_SS_NOT_PRESENT, VSVA_STAGE_SS, 1,
 		     0x5123);
 	KUNIT_EXPECT_EQ(test, f->res.reads, 24u);
 	/* no FS A bit set although the first stage succeeded */
-	KUNIT_EXPECT_EQ(test, get(f, 0x44008), 0x0000000000005007ULL);
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x44008), 0x0000000000005007ULL);
 
-	set(f, 0x23028, 0x0000000000045001ULL);	/* R only */
+	pt_set(f, 0x23028, 0x0000000000045001ULL);	/* R only */
 	f->req.access = VSVA_PERM_W;
 	expect_fault(test, f, VTD_FR_SM_NO_WRITE, VSVA_STAGE_SS, 1, 0x5123);
-	set(f, 0x23028, 0x0000000000045002ULL);	/* W only */
+	pt_set(f, 0x23028, 0x0000000000045002ULL);	/* W only */
 	f->req.access = VSVA_PERM_R;
 	expect_fault(test, f, VTD_FR_SM_NO_READ, VSVA_STAGE_SS, 1, 0x5123);
 }
 
 static void nested_fs_fault(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x43008, 0x0000000000004006ULL);	/* FS PD[1]: P clear */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x43008, 0x0000000000004006ULL);	/* FS PD[1]: P clear */
 	/* a first-stage fault, reported against the input address */
 	expect_fault(test, f, VTD_FR_SM_FS_NOT_PRESENT, VSVA_STAGE_FS, 2, VA4);
 	KUNIT_EXPECT_EQ(test, f->res.reads, 15u);
@@ -989,24 +912,24 @@ static void nested_fs_fault(struct kunit *test)
 
 static void nested_gpa_beyond_aw(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
+	pt_fx_build_nested(f);
 	f->cfg.haw = 52;
 	/* FS PT[1] -> GPA 2^49 + 0x5000: allowed by HAW 52, beyond SS AW 48 */
-	set(f, 0x44008, 0x0002000000005007ULL);
+	pt_set(f, 0x44008, 0x0002000000005007ULL);
 	expect_fault(test, f, VTD_FR_SM_FS_NESTED_MGAW, VSVA_STAGE_FS, 1, VA4);
 	/* a table pointer beyond it too */
-	set(f, 0x44008, 0x0000000000005007ULL);
-	set(f, 0x42008, 0x0002000000003007ULL);	/* PDPT[1] -> PD at GPA 2^49 + 0x3000 */
+	pt_set(f, 0x44008, 0x0000000000005007ULL);
+	pt_set(f, 0x42008, 0x0002000000003007ULL);	/* PDPT[1] -> PD at GPA 2^49 + 0x3000 */
 	expect_fault(test, f, VTD_FR_SM_FS_NESTED_MGAW, VSVA_STAGE_FS, 2, VA4);
 }
 
 static void nested_ssade(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
+	pt_fx_build_nested(f);
 	f->cfg.ss.ssade = true;
 	f->req.access = VSVA_PERM_W;
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
@@ -1016,19 +939,19 @@ static void nested_ssade(struct kunit *test)
 	 * 4 entries, D on the leaf.  Distinct entries: 3 + 5 + 4 = 12.
 	 */
 	KUNIT_EXPECT_EQ(test, f->res.ad_writes, 12u);
-	KUNIT_EXPECT_EQ(test, get(f, 0x20000), 0x0000000000021103ULL);	/* A */
-	KUNIT_EXPECT_EQ(test, get(f, 0x23008), 0x0000000000041303ULL);	/* A|D */
-	KUNIT_EXPECT_EQ(test, get(f, 0x23028), 0x0000000000045303ULL);	/* A|D */
-	KUNIT_EXPECT_EQ(test, get(f, 0x44008), 0x0000000000005067ULL);	/* A|D */
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x20000), 0x0000000000021103ULL);	/* A */
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x23008), 0x0000000000041303ULL);	/* A|D */
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x23028), 0x0000000000045303ULL);	/* A|D */
+	KUNIT_EXPECT_EQ(test, pt_get(f, 0x44008), 0x0000000000005067ULL);	/* A|D */
 	KUNIT_EXPECT_TRUE(test, f->res.flags & VSVA_TLB_DIRTY);
 }
 
 static void nested_effective_perm(struct kunit *test)
 {
-	struct fx *f = fx_new(test, VSVA_WALK_NESTED);
+	struct pt_fx *f = fx_new(test, VSVA_WALK_NESTED);
 
-	build_nested(f);
-	set(f, 0x23028, 0x0000000000045001ULL);	/* data page read-only in SS */
+	pt_fx_build_nested(f);
+	pt_set(f, 0x23028, 0x0000000000045001ULL);	/* data page read-only in SS */
 	KUNIT_ASSERT_EQ(test, walk(f), 0);
 	/* FS grants RWX, SS only R (X = R with SSEE = 0) */
 	KUNIT_EXPECT_EQ(test, f->res.perm, VSVA_PERM_R | VSVA_PERM_X);
