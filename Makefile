@@ -47,10 +47,22 @@ SHELL       := /bin/bash
 # Sources are discovered: helpers add files while the tree grows.
 VSVA_SRCS  := $(sort $(wildcard vsva/*.c))
 # Host-side libraries (user space only): the simulated platform, host/*.c.
-HOST_SRCS  := $(sort $(wildcard host/*.c host/sim/*.c guest/sim/*.c))
+# The nested machine (guest/sim/l1.c, l2.c) needs the L1 kernel: it goes
+# into the lk archive below.
+MACHINE_SRCS := guest/sim/l1.c guest/sim/l2.c
+HOST_SRCS  := $(filter-out $(MACHINE_SRCS),$(sort $(wildcard host/*.c host/sim/*.c guest/sim/*.c)))
+# The simulated L1 kernel (guest/sim/lk/) and the nmdev driver sources
+# (guest/*.c, unchanged) compile against its <linux/...> (guest/sim/include);
+# the kernel's W=1 warning set does not include -Wsign-compare.
+LK_SRCS    := $(sort $(wildcard guest/sim/lk/*.c guest/*.c $(MACHINE_SRCS)))
+LK_CFLAGS  := -Iguest/sim/include -Iguest -Iguest/sim -Wno-sign-compare \
+	      -DKBUILD_MODNAME='"nmdev"' -DLK_MODULE=nmdev
 # Suites of the user-space runner.  tests/vsva/*.c also run in the UML
 # kernel (tests/kunit/Kbuild); tests/sim, tests/host are user space only.
 TEST_SRCS  := $(sort $(wildcard tests/vsva/*.c tests/sim/*.c tests/host/*.c tests/guest/*.c))
+# Suites of the simulated L1 kernel itself: they see its Linux API.
+LK_TEST_SRCS := $(sort $(wildcard tests/lk/*.c))
+TEST_SRCS  += $(LK_TEST_SRCS)
 KUNIT_SRCS := tests/kunit-user/kunit.c
 CLI_SRCS   := $(sort $(wildcard host/cli/*.c))
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -65,7 +77,10 @@ HOST_PLAIN := $(call objs,plain,$(HOST_SRCS))
 HOST_SANOB := $(call objs,san,$(HOST_SRCS))
 # Fuzz targets link what they use from one archive of vsva, host and the
 # tests/fuzz helpers.
-FUZZ_LIB_OBJS := $(call objs,fuzz,$(VSVA_SRCS) $(HOST_SRCS) $(FUZZ_LIB_SRCS))
+FUZZ_LIB_OBJS := $(call objs,fuzz,$(VSVA_SRCS) $(HOST_SRCS) $(LK_SRCS) $(FUZZ_LIB_SRCS))
+# The L1 kernel and nmdev link from an archive: only what is referenced.
+LK_LIB_PLAIN := $(B)/obj/plain/liblk.a
+LK_LIB_SAN   := $(B)/obj/san/liblk.a
 FUZZ_LIB   := $(B)/obj/fuzz/libnestmed-fuzz.a
 TESTS_PLAIN := $(call objs,plain,$(TEST_SRCS) $(KUNIT_SRCS)) $(HOST_PLAIN) $(VSVA_PLAIN)
 TESTS_SANOB := $(call objs,san,$(TEST_SRCS) $(KUNIT_SRCS)) $(HOST_SANOB) $(VSVA_SANOB)
@@ -76,7 +91,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 # only when an object is newer: build/.srcs holds the current list.
 SRCLIST := $(B)/.srcs
 _ := $(shell mkdir -p $(B) && \
-	printf '%s\n' $(VSVA_SRCS) $(HOST_SRCS) $(TEST_SRCS) $(CLI_SRCS) $(FUZZ_SRCS) \
+	printf '%s\n' $(VSVA_SRCS) $(HOST_SRCS) $(LK_SRCS) $(TEST_SRCS) $(CLI_SRCS) $(FUZZ_SRCS) \
 		$(FUZZ_LIB_SRCS) > $(SRCLIST).$$$$ && \
 	{ cmp -s $(SRCLIST).$$$$ $(SRCLIST) || mv $(SRCLIST).$$$$ $(SRCLIST); }; \
 	rm -f $(SRCLIST).$$$$)
@@ -99,36 +114,46 @@ deps-fuzz:
 $(B)/obj/plain/%.o: %.c | deps-unit
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) $(OPT) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_BASE) $(EXTRA_CFLAGS) $(OPT) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/obj/san/%.o: %.c | deps-unit
 	@mkdir -p $(@D)
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_BASE) $(EXTRA_CFLAGS) $(SAN) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/obj/fuzz/%.o: %.c | deps-fuzz
 	@mkdir -p $(@D)
 	$(call msg,CLANG,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(EXTRA_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-ALL_OBJS := $(sort $(TESTS_PLAIN) $(TESTS_SANOB) $(CLI_OBJS) $(FUZZ_LIB_OBJS) \
+$(foreach f,plain san fuzz,$(call objs,$(f),$(LK_SRCS) $(LK_TEST_SRCS))): EXTRA_CFLAGS := $(LK_CFLAGS)
+
+ALL_OBJS := $(sort $(call objs,plain,$(LK_SRCS)) $(call objs,san,$(LK_SRCS)) $(TESTS_PLAIN) $(TESTS_SANOB) $(CLI_OBJS) $(FUZZ_LIB_OBJS) \
 	$(call objs,fuzz,$(FUZZ_SRCS)))
 -include $(ALL_OBJS:.o=.d)
 # Keep the fuzz targets' objects (make would delete them as intermediates).
 .SECONDARY: $(call objs,fuzz,$(FUZZ_SRCS)) $(FUZZ_LIB_OBJS)
 
 # --- binaries ----------------------------------------------------------------
-$(B)/nestmed: $(CLI_OBJS) $(SRCLIST)
-	$(call msg,LD,$@)
-	$(Q)$(CC) -g -o $@ $(CLI_OBJS)
+$(LK_LIB_PLAIN): $(call objs,plain,$(LK_SRCS)) $(SRCLIST)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $(call objs,plain,$(LK_SRCS))
 
-$(B)/nestmed-tests: $(TESTS_PLAIN) $(SRCLIST)
-	$(call msg,LD,$@)
-	$(Q)$(CC) -g -o $@ $(TESTS_PLAIN)
+$(LK_LIB_SAN): $(call objs,san,$(LK_SRCS)) $(SRCLIST)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $(call objs,san,$(LK_SRCS))
 
-$(B)/nestmed-tests-san: $(TESTS_SANOB) $(SRCLIST)
+$(B)/nestmed: $(CLI_OBJS) $(LK_LIB_PLAIN) $(SRCLIST)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -g $(SAN) -o $@ $(TESTS_SANOB)
+	$(Q)$(CC) -g -o $@ $(CLI_OBJS) $(LK_LIB_PLAIN) $(CLI_LIBS)
+
+$(B)/nestmed-tests: $(TESTS_PLAIN) $(LK_LIB_PLAIN) $(SRCLIST)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -g -o $@ $(TESTS_PLAIN) $(LK_LIB_PLAIN) $(CLI_LIBS)
+
+$(B)/nestmed-tests-san: $(TESTS_SANOB) $(LK_LIB_SAN) $(SRCLIST)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -g $(SAN) -o $@ $(TESTS_SANOB) $(LK_LIB_SAN) $(CLI_LIBS)
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJS) $(SRCLIST)
 	$(call msg,AR,$@)

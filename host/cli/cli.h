@@ -23,6 +23,6 @@ int cmd_host(int argc, char **argv);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parse one 64-bit hex word ("0x" optional, 1..16 digits); false if bad. */
-bool cli_parse_hex64(const char *s, uint64_t *out);
+bool cli_parse_hex64(const char *s, unsigned long long *out);
 
 #endif /* _NESTMED_CLI_H */

@@ -114,7 +114,7 @@ static void demo_trace(void *ctx, const struct vsva_walk_ref *r)
 	char p[4];
 
 	if (r->kind == VSVA_REF_AD) {
-		printf("       A/D  %-9s HPA %#011" PRIx64 " <- %#018" PRIx64
+		printf("       A/D  %-9s HPA %#011llx <- %#018llx"
 		       "  set %s\n", name, r->addr, r->val,
 		       r->stage == VSVA_STAGE_FS ?
 		       (r->val & VTD_FSPTE_D ? "A and D" : "A") :
@@ -124,30 +124,30 @@ static void demo_trace(void *ctx, const struct vsva_walk_ref *r)
 	d->n++;
 	if (r->stage == VSVA_STAGE_SS && r->level == 4) {
 		if (r->for_fs_level)
-			printf("   -- second stage: GPA %#" PRIx64
+			printf("   -- second stage: GPA %#llx"
 			       " of the guest's %s table --\n", r->in_addr,
 			       fs_table_name(r->for_fs_level));
 		else
-			printf("   -- second stage: the final GPA %#" PRIx64
+			printf("   -- second stage: the final GPA %#llx"
 			       " --\n", r->in_addr);
 	}
-	printf("  %2u  %s  %-9s HPA %#011" PRIx64 "  %#018" PRIx64 "  ",
+	printf("  %2u  %s  %-9s HPA %#011llx  %#018llx  ",
 	       d->n, r->stage == VSVA_STAGE_FS ? "FS" : "SS", name, r->addr,
 	       r->val);
 	if (r->stage == VSVA_STAGE_SS) {
 		perm_str(vtd_sspte_r(r->val), vtd_sspte_w(r->val),
 			 vtd_sspte_x(r->val), p);
 		if (leaf)
-			printf("%s page at HPA %#" PRIx64 " (%s)\n",
+			printf("%s page at HPA %#llx (%s)\n",
 			       ps ? "large" : "4K",
 			       vtd_sspte_leaf_addr(r->val, r->level), p);
 		else
-			printf("next SS table at HPA %#" PRIx64 " (%s)\n",
+			printf("next SS table at HPA %#llx (%s)\n",
 			       vtd_sspte_addr(r->val), p);
 		return;
 	}
 	perm_str(1, vtd_fspte_rw(r->val), !vtd_fspte_xd(r->val), p);
-	printf("index %u: %s at GPA %#" PRIx64 " (P %s%s)\n",
+	printf("index %u: %s at GPA %#llx (P %s%s)\n",
 	       vtd_pt_index(r->in_addr, r->level),
 	       leaf ? "page" : "next FS table",
 	       leaf ? vtd_fspte_leaf_addr(r->val, r->level) :
@@ -161,7 +161,7 @@ static void print_result(const struct vsva_walk_result *res)
 
 	perm_str(res->perm & VSVA_PERM_R, res->perm & VSVA_PERM_W,
 		 res->perm & VSVA_PERM_X, p);
-	printf("  IOVA %#" PRIx64 " -> GPA %#" PRIx64 " -> HPA %#" PRIx64
+	printf("  IOVA %#llx -> GPA %#llx -> HPA %#llx"
 	       ", %u KiB page, %s%s%s\n", DEMO_IOVA, res->gpa, res->oaddr,
 	       1u << (res->size_lg2 - 10), p,
 	       res->flags & VSVA_TLB_USER ? ", user" : "",
@@ -195,12 +195,12 @@ int cmd_demo_walk(int argc, char **argv)
 	d.cfg.trace = demo_trace;
 	d.cfg.trace_ctx = &d;
 
-	printf("nestmed demo walk: a DMA read of IOVA %#" PRIx64
+	printf("nestmed demo walk: a DMA read of IOVA %#llx"
 	       " (PASID %#x, domain %u)\n", DEMO_IOVA, DEMO_PASID, DEMO_DID);
-	printf("  first stage  (guest page tables): 4-level, FSPTPTR = GPA %#"
-	       PRIx64 "\n", (u64)FS_PML4);
-	printf("  second stage (host page tables):  4-level, SSPTPTR = HPA %#"
-	       PRIx64 "\n", (u64)SS_PML4);
+	printf("  first stage  (guest page tables): 4-level, FSPTPTR = GPA %#llx"
+	       "\n", (u64)FS_PML4);
+	printf("  second stage (host page tables):  4-level, SSPTPTR = HPA %#llx"
+	       "\n", (u64)SS_PML4);
 	printf("\nCold translation (IOTLB and paging-structure caches empty).\n"
 	       "Each first-stage table pointer is a guest-physical address, so\n"
 	       "the second stage translates it before the entry can be read.\n\n");
@@ -210,7 +210,7 @@ int cmd_demo_walk(int argc, char **argv)
 	ret = vsva_translate(c, &d.cfg, DEMO_DID, DEMO_PASID, &req, &res);
 	if (ret) {
 		fprintf(stderr, "nestmed: demo walk faulted: reason %#x (%s), "
-			"stage %u, address %#" PRIx64 "\n", res.fault,
+			"stage %u, address %#llx\n", res.fault,
 			vtd_fault_reason_str(res.fault), res.fault_stage,
 			res.fault_addr);
 		ret = CLI_FAIL;

@@ -40,7 +40,7 @@ int cli_usage_error(const char *fmt, ...)
 	return CLI_USAGE;
 }
 
-bool cli_parse_hex64(const char *s, uint64_t *out)
+bool cli_parse_hex64(const char *s, unsigned long long *out)
 {
 	uint64_t v = 0;
 	int n = 0;

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* guest/sim: <linux/xarray.h> is the simulated kernel's API (lk/linux.h). */
+#include <lk/linux.h>
