@@ -43,6 +43,10 @@
 #define __exit
 #define __must_check	__attribute__((warn_unused_result))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
+/* The kernel's static_assert: the message is optional. */
+#undef static_assert
+#define static_assert(expr, ...)	__static_assert(expr, ##__VA_ARGS__, #expr)
+#define __static_assert(expr, msg, ...)	_Static_assert(expr, msg)
 
 typedef u64 phys_addr_t;
 typedef u64 dma_addr_t;
