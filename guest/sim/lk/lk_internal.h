@@ -42,6 +42,16 @@ void lk_mdev_fini(void);
 int lk_vfio_init(void);
 void lk_vfio_fini(void);
 
+/*
+ * core.c: the core alone (printk, slab, devres, params, sched, fs) on @s,
+ * without mm/pci/iommu/mdev/vfio: for the suites of tests/lk that test the
+ * core before the machine exists.  Not with lk_init.
+ */
+int lk_core_init_for_test(struct sim *s);
+void lk_core_fini_for_test(void);
+/* Fault injection: the n-th kmalloc from now fails (1: the next); 0: off. */
+extern unsigned long lk_kmalloc_fail_nth;
+
 /* core.c: devices */
 void lk_device_init(struct device *dev, struct device *parent, void *owner);
 /* Runs and frees every devres entry of @dev, newest first. */
@@ -68,6 +78,13 @@ void *lk_phys_ptr(phys_addr_t pa);
 /* CPU copies across pages; -EFAULT outside RAM. */
 int lk_phys_read(phys_addr_t pa, void *buf, size_t len);
 int lk_phys_write(phys_addr_t pa, const void *buf, size_t len);
+
+/*
+ * iommu.c: the IOMMU side of a PCI device (dev->iommu from the L1 IOMMU
+ * model's device), set up at lk_pci_add and torn down at lk_pci_remove.
+ */
+int lk_iommu_probe_device(struct device *dev, struct gvtd_device *gd);
+void lk_iommu_release_device(struct device *dev);
 
 /* pci.c: a CPU store to L1 physical MMIO (a BAR), as lk_vma_write needs. */
 int lk_iomem_store(phys_addr_t pa, const void *data, unsigned int len);

@@ -145,6 +145,10 @@ void lk_param_register(const char *mod, const char *name,
 #define module_param(name, type, perm)					\
 	__attribute__((constructor)) static void __lk_param_##name(void) \
 	{ lk_param_register(KBUILD_MODNAME, #name, LK_PARAM_##type, &name); }
+/* The same, for a parameter @name kept in the variable @value. */
+#define module_param_named(name, value, type, perm)			\
+	__attribute__((constructor)) static void __lk_param_##name(void) \
+	{ lk_param_register(KBUILD_MODNAME, #name, LK_PARAM_##type, &value); }
 
 /* ------------------------------------------------------------------ */
 /* logging                                                            */
@@ -705,6 +709,8 @@ void writel(u32 val, volatile void __iomem *addr);
 void writeq(u64 val, volatile void __iomem *addr);
 /* MOVDIR64B: one 64-byte direct store (the portal's submission). */
 void iosubmit_cmds512(void __iomem *dst, const void *src, size_t count);
+/* <asm/barrier.h>: earlier stores before a later (MMIO) store. */
+#define wmb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define ioread32	readl
 #define iowrite32	writel
 
