@@ -58,6 +58,16 @@ static struct lk_fix *fix(struct kunit *test)
 	return test->priv;
 }
 
+/* A register for read_poll_timeout, flipped by sim events. */
+static u32 poll_reg;
+static u32 poll_reads;
+
+static u32 read_reg(const u32 *reg)
+{
+	poll_reads++;
+	return *reg;
+}
+
 /* ------------------------------------------------------------------ */
 /* xarray                                                             */
 /* ------------------------------------------------------------------ */
@@ -540,14 +550,6 @@ static void workqueue_leak(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a.runs, 0);
 }
 
-static u32 poll_reg;
-static u32 poll_reads;
-
-static u32 read_reg(const u32 *reg)
-{
-	poll_reads++;
-	return *reg;
-}
 
 static void set_reg(struct sim *s, void *arg)
 {
@@ -823,6 +825,9 @@ static const struct attribute_group grp_named = {
 };
 static const struct attribute_group grp_flat = { .attrs = grp_attrs };
 static const struct attribute_group *grps[] = { &grp_named, &grp_flat, NULL };
+static const struct attribute_group *grps_rev[] = {
+	&grp_flat, &grp_named, NULL
+};
 
 static void sysfs_groups(struct kunit *test)
 {
@@ -850,6 +855,14 @@ static void sysfs_groups(struct kunit *test)
 					   NULL, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, lk_sysfs_add_groups(d, dev, grps), -EEXIST);
 	KUNIT_EXPECT_EQ(test, lk_sysfs_list(d, NULL, 0), 1);
+	/* The named group fails: the flat one, added first, is undone. */
+	lk_sysfs_remove(d);
+	KUNIT_ASSERT_EQ(test, lk_sysfs_mkdir("/sys/bus/mdev/devices/u1/nmdev"),
+			0);
+	KUNIT_EXPECT_EQ(test, lk_sysfs_add_groups(d, dev, grps_rev), -EEXIST);
+	KUNIT_EXPECT_EQ(test, lk_sysfs_list(d, NULL, 0), 1);
+	KUNIT_EXPECT_EQ(test, lk_sysfs_list("/sys/bus/mdev/devices/u1/nmdev",
+					    NULL, 0), 0);
 	lk_sysfs_remove("/sys");
 }
 
@@ -1008,14 +1021,16 @@ static const struct param_case param_cases[] = {
 	{ "lkt_bool", "off", 0, 0 }, { "lkt_bool", NULL, 0, 1 },
 	{ "lkt_bool", "maybe", -EINVAL, 1 }, { "lkt_bool", "", -EINVAL, 1 },
 	{ "lkt_int", "-17", 0, -17 }, { "lkt_int", "0x10", 0, 16 },
-	{ "lkt_int", "010", 0, 8 }, { "lkt_int", "+3\n", 0, 3 },
+	{ "lkt_int", "010", 0, 8 }, { "lkt_int", "-0x10", 0, -16 },
+	{ "lkt_int", "+3\n", 0, 3 },
 	{ "lkt_int", "2147483648", -ERANGE, 3 },
 	{ "lkt_int", "-2147483648", 0, INT_MIN },
 	{ "lkt_int", "12abc", -EINVAL, INT_MIN }, { "lkt_int", "", -EINVAL, INT_MIN },
-	{ "lkt_int", "08", -EINVAL, INT_MIN }, { "lkt_int", "1\n\n", -EINVAL, INT_MIN },
+	{ "lkt_int", "08", -EINVAL, INT_MIN }, { "lkt_int", "-+5", -EINVAL, INT_MIN }, { "lkt_int", "1\n\n", -EINVAL, INT_MIN },
 	{ "lkt_uint", "4294967295", 0, 4294967295LL },
 	{ "lkt_uint", "4294967296", -ERANGE, 4294967295LL },
 	{ "lkt_uint", "-1", -EINVAL, 4294967295LL },
+	{ "lkt_uint", "+-1", -EINVAL, 4294967295LL },
 	{ "lkt_uint", "99999999999999999999", -ERANGE, 4294967295LL },
 	{ "lkt_uint", "0X1f", 0, 31 },
 	{ "nosuch", "1", -ENOENT, 0 },
@@ -1149,7 +1164,20 @@ static void core_boot_twice(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fix(test)->s.now, 0);
 	lk_core_fini_for_test();
 	sim_fini(&s2);
-	KUNIT_EXPECT_EQ(test, lk_now_ns(), 0);
+
+	/* Not booted: a poll still times out (on a clock of its own). */
+	{
+		u64 t0 = lk_now_ns(), warns = lk_stats()->warns;
+		u32 val;
+
+		poll_reg = 0;
+		KUNIT_EXPECT_EQ(test, read_poll_timeout(read_reg, val, val,
+							10, 100, false,
+							&poll_reg),
+				-ETIMEDOUT);
+		KUNIT_EXPECT_EQ(test, lk_now_ns() - t0, 110 * 1000);
+		KUNIT_EXPECT_EQ(test, lk_stats()->warns - warns, 11);
+	}
 }
 
 /* ------------------------------------------------------------------ */

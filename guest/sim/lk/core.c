@@ -159,16 +159,14 @@ void lk_param_register(const char *mod, const char *name,
 	};
 }
 
-/* kstrtoull: base 0 (0x hex, 0 octal), a leading '+', one trailing '\n'. */
+/* The digits of kstrtoull: base 0 (0x hex, 0 octal), one trailing '\n'. */
 static int lk_kstrtoull(const char *s, unsigned long long *res)
 {
 	unsigned long long v = 0;
 	unsigned int base = 10, d;
 	const char *start;
 
-	if (*s == '+')
-		s++;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	if (s[0] == '0' && (s[1] | 0x20) == 'x' &&
 	    ((s[2] >= '0' && s[2] <= '9') || (s[2] | 0x20) - 'a' < 6u)) {
 		base = 16;
 		s += 2;
@@ -194,26 +192,19 @@ static int lk_kstrtoull(const char *s, unsigned long long *res)
 	return 0;
 }
 
-static int lk_kstrtoll(const char *s, long long *res)
+/* kstrtoint or kstrtouint: -EINVAL unparsable, -ERANGE out of range. */
+static int lk_kstrtoint(const char *s, bool is_signed, long long *res)
 {
-	unsigned long long v;
+	bool neg = is_signed && *s == '-';
+	unsigned long long v, lim = is_signed ? INT_MAX + (u64)neg : UINT_MAX;
 	int ret;
 
-	if (*s == '-') {
-		ret = lk_kstrtoull(s + 1, &v);
-		if (ret)
-			return ret;
-		if (v > (unsigned long long)LLONG_MAX + 1)
-			return -ERANGE;
-		*res = (long long)(0 - v);
-		return 0;
-	}
-	ret = lk_kstrtoull(s, &v);
+	ret = lk_kstrtoull(s + (neg || *s == '+'), &v);
 	if (ret)
 		return ret;
-	if (v > LLONG_MAX)
+	if (v > lim)
 		return -ERANGE;
-	*res = (long long)v;
+	*res = neg ? -(long long)v : (long long)v;
 	return 0;
 }
 
@@ -239,40 +230,29 @@ static int lk_kstrtobool(const char *s, bool *res)
 
 static int lk_param_parse(struct lk_param *p, const char *val)
 {
-	unsigned long long u;
+	bool b = true;
 	long long v;
-	bool b;
 	char *copy;
 	int ret;
 
+	/* A bare "name" means true for a bool, and nothing for the rest. */
+	if (!val && p->type != LK_PARAM_bool)
+		return -EINVAL;
 	switch (p->type) {
 	case LK_PARAM_bool:
-		/* A bare "name" means true, as on the kernel command line. */
-		ret = val ? lk_kstrtobool(val, &b) : (b = true, 0);
+		ret = val ? lk_kstrtobool(val, &b) : 0;
 		if (!ret)
 			*(bool *)p->var = b;
 		return ret;
 	case LK_PARAM_int:
-		if (!val)
-			return -EINVAL;
-		ret = lk_kstrtoll(val, &v);
-		if (!ret && (v < INT_MIN || v > INT_MAX))
-			ret = -ERANGE;
-		if (!ret)
-			*(int *)p->var = (int)v;
-		return ret;
 	case LK_PARAM_uint:
-		if (!val)
-			return -EINVAL;
-		ret = lk_kstrtoull(val, &u);
-		if (!ret && u > UINT_MAX)
-			ret = -ERANGE;
-		if (!ret)
-			*(unsigned int *)p->var = (unsigned int)u;
+		ret = lk_kstrtoint(val, p->type == LK_PARAM_int, &v);
+		if (!ret && p->type == LK_PARAM_int)
+			*(int *)p->var = (int)v;
+		else if (!ret)
+			*(unsigned int *)p->var = (unsigned int)v;
 		return ret;
 	case LK_PARAM_charp:
-		if (!val)
-			return -EINVAL;
 		if (strlen(val) > LK_CHARP_MAX)
 			return -ENOSPC;
 		copy = strdup(val);

@@ -300,7 +300,7 @@ static void sysfs_remove_group(const char *dir,
 			lk_sysfs_remove(path);
 		return;
 	}
-	for (unsigned int i = 0; i < nattrs; i++)
+	for (unsigned int i = 0; i < nattrs && g->attrs && g->attrs[i]; i++)
 		if (!join(path, dir, g->attrs[i]->name, NULL))
 			lk_sysfs_remove(path);
 }
@@ -354,7 +354,7 @@ int lk_sysfs_add_groups(const char *dir, struct device *dev,
 
 		if (err) {
 			while (i--)
-				sysfs_remove_group(dir, groups[i], ~0u);
+				sysfs_remove_group(dir, groups[i], UINT_MAX);
 			return err;
 		}
 	}

@@ -214,7 +214,8 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 			return xa_mk_internal(-ENOMEM);
 		}
 		xa_node_link(root, 0, node);
-		xa->lk_root = node = root;
+		node = root;
+		xa->lk_root = root;
 	}
 	while (node->shift) {
 		off = xa_offset(node, index);
