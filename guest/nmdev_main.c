@@ -3,7 +3,8 @@
  * nmdev: PCI driver for the nestmed S-IOV PF (docs/siov.md).
  *
  * Probe maps the BARs, finds the S-IOV DVSEC, discovers the work queues,
- * learns PASID support from the IOMMU core and enables I/O page faults when
+ * learns PASID support from the IOMMU core, picks the isolation mode
+ * (module parameter "mode"), in PASID mode enables I/O page faults when
  * the PF has ATS and PRI, then registers the PF as an mdev parent.  The
  * PASID capability is left to the IOMMU driver: on VT-d,
  * intel_iommu_probe_device() already enabled it, and a second
@@ -19,6 +20,14 @@
 #include <linux/bitmap.h>
 
 #include "nmdev.h"
+
+/*
+ * Read once per PF at probe (0444: changing it under a bound PF would
+ * mean nothing until the next bind, so it cannot be changed at run time).
+ */
+static char *nmdev_mode_param = "auto";
+module_param_named(mode, nmdev_mode_param, charp, 0444);
+MODULE_PARM_DESC(mode, "auto (default: pasid if the IOMMU offers PASIDs, else sw), pasid, sw");
 
 static void __iomem *nmdev_wq_reg(struct nmdev_pf *pf, u32 wq, u32 reg)
 {
@@ -124,10 +133,59 @@ const char *nmdev_mode_name(enum nmdev_mode mode)
 	switch (mode) {
 	case NMDEV_MODE_PASID:
 		return "pasid";
+	case NMDEV_MODE_SW:
+		return "sw";
 	case NMDEV_MODE_NONE:
 		break;
 	}
 	return "none";
+}
+
+/* The "mode" parameter: an enum nmdev_mode_req, or -EINVAL. */
+int nmdev_mode_parse(const char *str)
+{
+	if (!str || !strcmp(str, "auto"))
+		return NMDEV_MODE_REQ_AUTO;
+	if (!strcmp(str, "pasid"))
+		return NMDEV_MODE_REQ_PASID;
+	if (!strcmp(str, "sw"))
+		return NMDEV_MODE_REQ_SW;
+	return -EINVAL;
+}
+
+/*
+ * PASID mode needs more than PASID 0 (IOMMU_NO_PASID, the RID's own).
+ * Asked for without it, there is no mode (as before software mode
+ * existed): the type stays listed with no instance, and the admin sees
+ * why in the probe line rather than getting slower mdevs unasked.
+ */
+enum nmdev_mode nmdev_mode_select(enum nmdev_mode_req req, u32 max_pasids)
+{
+	bool pasids = max_pasids > 1;
+
+	switch (req) {
+	case NMDEV_MODE_REQ_AUTO:
+		return pasids ? NMDEV_MODE_PASID : NMDEV_MODE_SW;
+	case NMDEV_MODE_REQ_PASID:
+		return pasids ? NMDEV_MODE_PASID : NMDEV_MODE_NONE;
+	case NMDEV_MODE_REQ_SW:
+		return NMDEV_MODE_SW;
+	}
+	return NMDEV_MODE_NONE;
+}
+
+/* pf->max_pasids known: set pf->mode from @param, or fail the probe. */
+int nmdev_pf_select_mode(struct nmdev_pf *pf, const char *param)
+{
+	int req = nmdev_mode_parse(param);
+
+	if (req < 0) {
+		dev_err(nmdev_pf_dev(pf), "mode=%s: expected auto, pasid or sw\n",
+			param);
+		return req;
+	}
+	pf->mode = nmdev_mode_select(req, pf->max_pasids);
+	return 0;
 }
 
 static int nmdev_pf_discover(struct nmdev_pf *pf)
@@ -210,11 +268,16 @@ static int nmdev_pf_iommu(struct nmdev_pf *pf)
 	int ret;
 
 	pf->max_pasids = dev->iommu ? dev->iommu->max_pasids : 0;
-	pf->mode = pf->max_pasids > 1 ? NMDEV_MODE_PASID : NMDEV_MODE_NONE;
+	ret = nmdev_pf_select_mode(pf, nmdev_mode_param);
+	if (ret)
+		return ret;
 	if (pf->mode == NMDEV_MODE_NONE) {
 		dev_warn(dev, "no PASID support from the IOMMU: no mdevs\n");
 		return 0;
 	}
+	/* L2 memory is pinned before each submission: nothing faults. */
+	if (pf->mode == NMDEV_MODE_SW)
+		return 0;
 	if (!pci_ats_supported(pf->pdev) || !pci_pri_supported(pf->pdev)) {
 		dev_info(dev, "no ATS+PRI: L2 memory must not fault\n");
 		return 0;

@@ -4,9 +4,11 @@
  *
  * L2 sees a one-WQ instance of the PF (docs/siov.md, docs/l1-guide.md):
  * config space and BAR0 are emulated here, BAR0's WQ 0 stands for the real
- * WQ, and BAR2 is the real WQ's 4 KiB portal mapped straight into L2 (the
- * data path never traps).  The real WQ is only ever enabled with PASID_EN
- * and the mdev's PASID, whatever L2 writes.
+ * WQ.  In PASID mode BAR2 is the real WQ's 4 KiB portal mapped straight
+ * into L2 (the data path never traps), and the real WQ is only ever
+ * enabled with PASID_EN and the mdev's PASID, whatever L2 writes.  In
+ * software mode BAR2 cannot be mapped: its writes trap into
+ * nmdev_sw_portal_rw(), and the WQ runs without PASID.
  */
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
@@ -108,8 +110,16 @@ static void nmdev_cfg_write(struct nmdev_mdev *nm, u32 off, const u8 *buf,
 /* BAR0: the mediated registers of WQ 0                               */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Software mode: no BOF (L2 memory is pinned before a descriptor reaches
+ * the device, it never faults) and the capped transfer size.
+ */
 static u64 nmdev_l2_gencap(struct nmdev_pf *pf)
 {
+	if (nmdev_is_sw(pf))
+		return FIELD_PREP(SIOV_GENCAP_MAX_XFER_LG2,
+				  nmdev_sw_max_xfer_lg2(pf)) |
+		       FIELD_PREP(SIOV_GENCAP_NR_MSIX, NMDEV_L2_NR_MSIX);
 	return (pf->gencap & (SIOV_GENCAP_BOF | SIOV_GENCAP_MAX_XFER_LG2)) |
 	       FIELD_PREP(SIOV_GENCAP_NR_MSIX, NMDEV_L2_NR_MSIX);
 }
@@ -139,13 +149,17 @@ static void nmdev_signal(struct nmdev_mdev *nm, unsigned int vec)
 	spin_unlock_irqrestore(&nm->irq_lock, flags);
 }
 
-irqreturn_t nmdev_wq_irq(int irq, void *data)
+/* The completion interrupt of L2's WQ 0, on the vector L2 chose. */
+void nmdev_l2_wq_interrupt(struct nmdev_mdev *nm)
 {
-	struct nmdev_mdev *nm = data;
-
 	atomic64_inc(&nm->stats.irqs);
 	nmdev_signal(nm, FIELD_GET(SIOV_WQ_CFG1_INT_HANDLE,
 				   READ_ONCE(nm->vregs.wq_cfg1)));
+}
+
+irqreturn_t nmdev_wq_irq(int irq, void *data)
+{
+	nmdev_l2_wq_interrupt(data);
 	return IRQ_HANDLED;
 }
 
@@ -174,7 +188,9 @@ static u8 nmdev_l2_wq_check(struct nmdev_mdev *nm, u64 cfg0, u64 cfg1)
 		return SIOV_WQERR_PASID_DISABLED;
 	if (cfg0 & SIOV_WQ_CFG0_PRIV)
 		return SIOV_WQERR_PRIV_DISABLED;
-	if ((cfg0 & SIOV_WQ_CFG0_BOF_EN) && !nm->pf->iopf)
+	/* Software mode never enables IOPF; its pinned pages never fault. */
+	if ((cfg0 & SIOV_WQ_CFG0_BOF_EN) &&
+	    (!nm->pf->iopf || nmdev_is_sw(nm->pf)))
 		return SIOV_WQERR_BOF_NO_PRI;
 	if ((cfg0 & SIOV_WQ_CFG0_INT_IMS) ||
 	    FIELD_GET(SIOV_WQ_CFG1_INT_HANDLE, cfg1) >= NMDEV_L2_NR_MSIX)
@@ -278,7 +294,7 @@ static u32 nmdev_bar0_readl(struct nmdev_mdev *nm, u32 off)
 		val = nmdev_l2_wqcap(pf);
 		break;
 	case SIOV_REG_OPCAP:
-		val = pf->opcap;
+		val = nmdev_is_sw(pf) ? nmdev_sw_opcap(pf) : pf->opcap;
 		break;
 	case SIOV_REG_GENCTRL:
 		val = nm->vregs.genctrl;
@@ -404,7 +420,7 @@ static int nmdev_access(struct nmdev_mdev *nm, unsigned int index, u32 off,
 			put_unaligned_le32(nmdev_bar0_readl(nm, off), buf);
 		return 0;
 	}
-	/* BAR2 is the portal: mmap only (64-byte MOVDIR64B stores). */
+	/* PASID mode: BAR2 is the portal, mmap only (MOVDIR64B stores). */
 	return -EINVAL;
 }
 
@@ -419,6 +435,14 @@ static ssize_t nmdev_rw(struct nmdev_mdev *nm, char __user *ubuf,
 
 	if (off >= rsize || count > rsize - off)
 		return -EINVAL;
+
+	if (index == VFIO_PCI_BAR2_REGION_INDEX && nmdev_is_sw(nm->pf)) {
+		ssize_t ret = nmdev_sw_portal_rw(nm, ubuf, count, off, write);
+
+		if (ret > 0)
+			*ppos += ret;
+		return ret;
+	}
 
 	mutex_lock(&nm->lock);
 	while (done < count) {
@@ -476,6 +500,9 @@ static int nmdev_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 		    (BIT_ULL(NMDEV_OFFSET_SHIFT - PAGE_SHIFT) - 1);
 	unsigned long pfn;
 
+	/* Software mode traps every portal access. */
+	if (nmdev_is_sw(nm->pf))
+		return -EINVAL;
 	if (index != VFIO_PCI_BAR2_REGION_INDEX || pgoff ||
 	    vma->vm_end - vma->vm_start != NMDEV_L2_BAR2_SIZE)
 		return -EINVAL;
@@ -582,7 +609,7 @@ static long nmdev_ioctl_get_info(void __user *arg)
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long nmdev_ioctl_region_info(void __user *arg)
+static long nmdev_ioctl_region_info(struct nmdev_mdev *nm, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_region_info info;
@@ -597,7 +624,8 @@ static long nmdev_ioctl_region_info(void __user *arg)
 	info.size = nmdev_region_size(info.index);
 	info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
 				 VFIO_REGION_INFO_FLAG_WRITE : 0;
-	if (info.index == VFIO_PCI_BAR2_REGION_INDEX)
+	/* Without MMAP the VMM traps BAR2 (QEMU: a slow-path region). */
+	if (info.index == VFIO_PCI_BAR2_REGION_INDEX && !nmdev_is_sw(nm->pf))
 		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
@@ -659,7 +687,7 @@ static long nmdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_GET_INFO:
 		return nmdev_ioctl_get_info(uarg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return nmdev_ioctl_region_info(uarg);
+		return nmdev_ioctl_region_info(nm, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return nmdev_ioctl_irq_info(uarg);
 	case VFIO_DEVICE_SET_IRQS:
@@ -717,6 +745,12 @@ static int nmdev_open_device(struct vfio_device *vdev)
 	if (ret)
 		return ret;
 
+	if (nmdev_is_sw(nm->pf)) {
+		ret = nmdev_sw_open(nm);
+		if (ret)
+			return ret;
+	}
+
 	mutex_lock(&nm->pin_lock);
 	nm->open = true;
 	mutex_unlock(&nm->pin_lock);
@@ -736,6 +770,8 @@ static void nmdev_close_device(struct vfio_device *vdev)
 	nm->open = false;
 	mutex_unlock(&nm->pin_lock);
 	nmdev_unpin_range(nm, 0, U64_MAX);
+	if (nmdev_is_sw(nm->pf))
+		nmdev_sw_close(nm);
 	nmdev_release_triggers(nm);
 }
 

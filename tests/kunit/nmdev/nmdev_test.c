@@ -1036,4 +1036,332 @@ static struct kunit_suite nmdev_vfio_suite = {
 	.test_cases = nmdev_vfio_cases,
 };
 
-kunit_test_suites(&nmdev_type_suite, &nmdev_create_suite, &nmdev_vfio_suite);
+/* ---- suite 4: the same glue in software mode ---- */
+
+#define BAR2	VFIO_PCI_BAR2_REGION_INDEX
+
+/* The fake PF in software mode: no PASID from the IOMMU, the PF's ops. */
+static struct nmdev_mdev *nmdev_kt_sw_vdev(struct kunit *test)
+{
+	struct nmdev_kt *kt = test->priv;
+
+	kt->pf->mode = NMDEV_MODE_SW;
+	kt->pf->opcap = SIOV_OPCAP_DEFAULT;
+	kt->pf->gencap = SIOV_GENCAP_BOF |
+			 FIELD_PREP(SIOV_GENCAP_MAX_XFER_LG2, 31);
+	return nmdev_kt_vdev(test);
+}
+
+static void nmdev_kt_portal_write(struct kunit *test, struct nmdev_mdev *nm,
+				  u32 off, const struct siov_desc *d)
+{
+	struct nmdev_kt *kt = test->priv;
+	loff_t pos = ((loff_t)BAR2 << 40) | off;
+
+	KUNIT_ASSERT_EQ(test, copy_to_user(kt->ubuf, d, sizeof(*d)), 0);
+	KUNIT_EXPECT_EQ(test, nm->vdev.ops->write(&nm->vdev, kt->ubuf,
+						  sizeof(*d), &pos),
+			(ssize_t)sizeof(*d));
+	KUNIT_EXPECT_EQ(test, pos, (((loff_t)BAR2 << 40) | off) + 64);
+}
+
+static s64 nmdev_kt_stat(atomic64_t *v)
+{
+	return atomic64_read(v);
+}
+
+static void nmdev_swdev_select_mode(struct kunit *test)
+{
+	struct nmdev_kt *kt = test->priv;
+	struct nmdev_pf *pf = kt->pf;
+
+	/* a bad value fails (the probe) and changes nothing */
+	KUNIT_EXPECT_EQ(test, nmdev_pf_select_mode(pf, "software"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pf->mode, NMDEV_MODE_PASID);
+	/* the default: PASID when offered, else software */
+	pf->max_pasids = 0;
+	KUNIT_EXPECT_EQ(test, nmdev_pf_select_mode(pf, "auto"), 0);
+	KUNIT_EXPECT_EQ(test, pf->mode, NMDEV_MODE_SW);
+	pf->max_pasids = 1 << 20;
+	KUNIT_EXPECT_EQ(test, nmdev_pf_select_mode(pf, "auto"), 0);
+	KUNIT_EXPECT_EQ(test, pf->mode, NMDEV_MODE_PASID);
+	KUNIT_EXPECT_EQ(test, nmdev_pf_select_mode(pf, "sw"), 0);
+	KUNIT_EXPECT_EQ(test, pf->mode, NMDEV_MODE_SW);
+	pf->max_pasids = 0;
+	KUNIT_EXPECT_EQ(test, nmdev_pf_select_mode(pf, "pasid"), 0);
+	KUNIT_EXPECT_EQ(test, pf->mode, NMDEV_MODE_NONE);
+}
+
+static void nmdev_swdev_type(struct kunit *test)
+{
+	struct nmdev_kt *kt = test->priv;
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	kt->pf->mode = NMDEV_MODE_SW;
+	/* software mode needs no PASID: every usable WQ is available */
+	nmdev_kt_type_show(test, "available_instances", buf);
+	KUNIT_EXPECT_STREQ(test, buf, "4\n");
+	nmdev_kt_type_show(test, "description", buf);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "1 dedicated WQ, 32 descriptors, sw, IOPF off\n");
+}
+
+static void nmdev_swdev_create_no_pasid(struct kunit *test)
+{
+	struct nmdev_kt *kt = test->priv;
+	struct device *dev = &kt->pdev->dev;
+	ioasid_t before, after;
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	kt->pf->mode = NMDEV_MODE_SW;
+	/*
+	 * No PASID and no IOMMU domain: create gets past both (PASID mode
+	 * fails with -ENOSPC or -ENODEV here) to the WQ's interrupt vector,
+	 * which the fake PF (no MSI-X) does not have.
+	 */
+	kt->iommu.max_pasids = 0;
+	KUNIT_EXPECT_EQ(test, nmdev_kt_create(test, NMDEV_KT_UUID),
+			(ssize_t)-EINVAL);
+	nmdev_kt_expect_clean(test, kt, 0);
+
+	kt->iommu.max_pasids = 1 << 8;
+	before = iommu_alloc_global_pasid(dev);
+	KUNIT_ASSERT_NE(test, before, IOMMU_PASID_INVALID);
+	iommu_free_global_pasid(before);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_create(test, NMDEV_KT_UUID),
+			(ssize_t)-EINVAL);
+	nmdev_kt_expect_clean(test, kt, 0);
+	/* no PASID was taken (or leaked) */
+	after = iommu_alloc_global_pasid(dev);
+	KUNIT_EXPECT_EQ(test, after, before);
+	if (after != IOMMU_PASID_INVALID)
+		iommu_free_global_pasid(after);
+	nmdev_kt_type_show(test, "available_instances", buf);
+	KUNIT_EXPECT_STREQ(test, buf, "4\n");
+}
+
+static void nmdev_swdev_region_info(struct kunit *test)
+{
+	struct nmdev_mdev *nm = nmdev_kt_sw_vdev(test);
+	struct vfio_region_info info;
+	/* READ 1 | WRITE 2, no MMAP 4: the VMM traps the portal */
+	static const u32 flags[] = { [0] = 0x3, [2] = 0x3, [7] = 0x3 };
+	static const u64 size[] = { [0] = 0x40000, [2] = 0x1000, [7] = 0x100 };
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		memset(&info, 0, sizeof(info));
+		info.argsz = sizeof(info);
+		info.index = i;
+		KUNIT_EXPECT_EQ(test, nmdev_kt_ioctl(test, nm,
+						     VFIO_DEVICE_GET_REGION_INFO,
+						     &info, sizeof(info)), 0);
+		KUNIT_EXPECT_EQ_MSG(test, info.flags, flags[i], "index %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, info.size, size[i], "index %u", i);
+	}
+}
+
+static void nmdev_swdev_mmap_refused(struct kunit *test)
+{
+	struct nmdev_mdev *nm = nmdev_kt_sw_vdev(test);
+	struct vm_area_struct *vma = kunit_kzalloc(test, sizeof(*vma),
+						   GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	/* what PASID mode would map: BAR2, offset 0, 4 KiB, shared */
+	vma->vm_pgoff = (u64)BAR2 << (40 - PAGE_SHIFT);
+	vma->vm_start = 0x100000;
+	vma->vm_end = vma->vm_start + PAGE_SIZE;
+	vm_flags_init(vma, VM_SHARED | VM_READ | VM_WRITE);
+	KUNIT_EXPECT_EQ(test, nm->vdev.ops->mmap(&nm->vdev, vma), -EINVAL);
+}
+
+static u64 nmdev_kt_read64(struct kunit *test, struct nmdev_mdev *nm, u32 off)
+{
+	return nmdev_kt_read32(test, nm, BAR0, off) |
+	       (u64)nmdev_kt_read32(test, nm, BAR0, off + 4) << 32;
+}
+
+static void nmdev_swdev_caps(struct kunit *test)
+{
+	struct nmdev_mdev *nm = nmdev_kt_sw_vdev(test);
+
+	nm->pf->opcap = SIOV_OPCAP_DEFAULT | BIT_ULL(6);
+	/* GENCAP: no BOF, MAX_XFER 31 capped to 21, 2 MSI-X vectors */
+	KUNIT_EXPECT_EQ(test, nmdev_kt_read64(test, nm, SIOV_REG_GENCAP),
+			FIELD_PREP(SIOV_GENCAP_MAX_XFER_LG2, 21) |
+			FIELD_PREP(SIOV_GENCAP_NR_MSIX, 2));
+	/* OPCAP: the opcodes nmdev decodes, not bit 6 */
+	KUNIT_EXPECT_EQ(test, nmdev_kt_read64(test, nm, SIOV_REG_OPCAP),
+			0x3bull);
+	/* PASID mode shows the PF's values, as before */
+	nm->pf->mode = NMDEV_MODE_PASID;
+	KUNIT_EXPECT_EQ(test, nmdev_kt_read64(test, nm, SIOV_REG_GENCAP),
+			SIOV_GENCAP_BOF |
+			FIELD_PREP(SIOV_GENCAP_MAX_XFER_LG2, 31) |
+			FIELD_PREP(SIOV_GENCAP_NR_MSIX, 2));
+	KUNIT_EXPECT_EQ(test, nmdev_kt_read64(test, nm, SIOV_REG_OPCAP),
+			0x7bull);
+}
+
+static void nmdev_swdev_wq_no_pasid(struct kunit *test)
+{
+	struct nmdev_mdev *nm = nmdev_kt_sw_vdev(test);
+
+	nm->wq = 2;
+	/* L2: SIZE 16, vector 1 */
+	nmdev_kt_l2_enable(test, nm, 0x10, 1);
+	/* the real WQ 2: SIZE 16, no PASID_EN, no PASID; vector 2 + 1 */
+	KUNIT_EXPECT_EQ(test, nmdev_kt_reg(nmdev_kt_mmio, 0x10040), 0x10ull);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_reg(nmdev_kt_mmio, 0x10048), 0x3ull);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_reg(nmdev_kt_mmio, 0x10050), 0x1ull);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_read32(test, nm, BAR0, L2_STS), 0x1u);
+}
+
+static void nmdev_swdev_bof_refused(struct kunit *test)
+{
+	struct nmdev_mdev *nm = nmdev_kt_sw_vdev(test);
+
+	/* even with IOPF on the PF: pinned pages never fault */
+	nm->pf->iopf = true;
+	/* SIZE 16 | BOF_EN (bit 20) */
+	nmdev_kt_l2_enable(test, nm, 0x100010, 1);
+	/* ERR 6 BOF_NO_PRI, STATE 2 ERROR */
+	KUNIT_EXPECT_EQ(test, nmdev_kt_read32(test, nm, BAR0, L2_STS), 0x602u);
+	nmdev_kt_expect_real_wq_untouched(test, nm);
+}
+
+static void nmdev_swdev_portal_other_access(struct kunit *test)
+{
+	struct nmdev_mdev *nm = nmdev_kt_sw_vdev(test);
+	struct nmdev_kt *kt = test->priv;
+	struct siov_desc d;
+	loff_t pos;
+	u8 *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* reads return all ones, as the PF's portal */
+	KUNIT_EXPECT_EQ(test, nmdev_kt_read32(test, nm, BAR2, 0), 0xffffffffu);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.bad_mmio), 1);
+	pos = ((loff_t)BAR2 << 40) | 0x40;
+	KUNIT_EXPECT_EQ(test, nm->vdev.ops->read(&nm->vdev, kt->ubuf, 64, &pos),
+			64);
+	KUNIT_EXPECT_EQ(test, copy_from_user(buf, kt->ubuf, 64), 0);
+	for (i = 0; i < 64; i++)
+		KUNIT_EXPECT_EQ_MSG(test, buf[i], 0xff, "byte %d", i);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.bad_mmio), 2);
+	/* a dword write, a 64-byte write not at offset 0: ignored */
+	nmdev_kt_write(test, nm, BAR2, 0, 0x12345678, 4);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.bad_mmio), 3);
+	siov_desc_init(&d, SIOV_OP_NOOP, 0);
+	nmdev_kt_portal_write(test, nm, 0x40, &d);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.bad_mmio), 4);
+	/* past the 4 KiB region: refused, not counted */
+	pos = ((loff_t)BAR2 << 40) | 0xfe0;
+	KUNIT_EXPECT_EQ(test, nm->vdev.ops->write(&nm->vdev, kt->ubuf, 64,
+						  &pos), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.bad_mmio), 4);
+	/* none of it was a submission */
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_dropped), 0);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_invalid), 0);
+}
+
+static void nmdev_swdev_submit_dropped(struct kunit *test)
+{
+	struct nmdev_mdev *nm = nmdev_kt_sw_vdev(test);
+	u64 sts;
+	struct siov_desc d;
+
+	/* L2's WQ not enabled: the portal drops it */
+	siov_desc_init(&d, SIOV_OP_NOOP, 0);
+	nmdev_kt_portal_write(test, nm, 0, &d);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_dropped), 1);
+
+	nmdev_kt_l2_enable(test, nm, 0x10, 1);
+	/* record address not 32-byte aligned: a no-op, no completion */
+	siov_desc_init(&d, SIOV_OP_NOOP, SIOV_F_CRAV | SIOV_F_RCR);
+	siov_desc_set_cr_addr(&d, 0x1010);
+	nmdev_kt_portal_write(test, nm, 0, &d);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_dropped), 2);
+
+	/* WQ full: occupancy 16 of 16 */
+	sts = FIELD_PREP(SIOV_WQ_STS_STATE, SIOV_WQ_ENABLED) |
+	      FIELD_PREP(SIOV_WQ_STS_OCCUPANCY, 16);
+	memcpy(nmdev_kt_mmio->regs + siov_wqcfg_offset(nm->wq, SIOV_WQ_STS),
+	       &sts, 8);
+	siov_desc_init(&d, SIOV_OP_NOOP, 0);
+	nmdev_kt_portal_write(test, nm, 0, &d);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_dropped), 3);
+
+	/* a valid NOOP, but the device is not open: nothing is sent */
+	sts = FIELD_PREP(SIOV_WQ_STS_STATE, SIOV_WQ_ENABLED) |
+	      FIELD_PREP(SIOV_WQ_STS_OCCUPANCY, 15);
+	memcpy(nmdev_kt_mmio->regs + siov_wqcfg_offset(nm->wq, SIOV_WQ_STS),
+	       &sts, 8);
+	nmdev_kt_portal_write(test, nm, 0, &d);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_dropped), 4);
+
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_submits), 0);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_invalid), 0);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.bad_mmio), 0);
+}
+
+static void nmdev_swdev_submit_invalid(struct kunit *test)
+{
+	struct nmdev_mdev *nm = nmdev_kt_sw_vdev(test);
+	struct siov_desc d;
+
+	nmdev_kt_l2_enable(test, nm, 0x10, 1);
+	/* opcode 2: not in OPCAP; RCI: L2 still gets its interrupt */
+	siov_desc_init(&d, 0x02, SIOV_F_RCI);
+	nmdev_kt_portal_write(test, nm, 0, &d);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_invalid), 1);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.irqs), 1);
+	/* BOF: L2's WQ never has BOF_EN in software mode */
+	siov_desc_init(&d, SIOV_OP_MEMMOVE, SIOV_F_BOF);
+	siov_desc_set_src(&d, 0x10000);
+	siov_desc_set_dst(&d, 0x20000);
+	siov_desc_set_xfer_size(&d, 64);
+	nmdev_kt_portal_write(test, nm, 0, &d);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_invalid), 2);
+	/* 4 MiB: the PF takes 2^31, L2 is told (and held to) 2^21 */
+	siov_desc_init(&d, SIOV_OP_MEMMOVE, 0);
+	siov_desc_set_src(&d, 0x1000000);
+	siov_desc_set_dst(&d, 0x2000000);
+	siov_desc_set_xfer_size(&d, 1u << 22);
+	nmdev_kt_portal_write(test, nm, 0, &d);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_invalid), 3);
+	/* no interrupt without RCI; nothing reached the device */
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.irqs), 1);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_submits), 0);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.sw_dropped), 0);
+	KUNIT_EXPECT_EQ(test, nmdev_kt_stat(&nm->stats.faults), 0);
+}
+
+static struct kunit_case nmdev_swdev_cases[] = {
+	KUNIT_CASE(nmdev_swdev_select_mode),
+	KUNIT_CASE(nmdev_swdev_type),
+	KUNIT_CASE(nmdev_swdev_create_no_pasid),
+	KUNIT_CASE(nmdev_swdev_region_info),
+	KUNIT_CASE(nmdev_swdev_mmap_refused),
+	KUNIT_CASE(nmdev_swdev_caps),
+	KUNIT_CASE(nmdev_swdev_wq_no_pasid),
+	KUNIT_CASE(nmdev_swdev_bof_refused),
+	KUNIT_CASE(nmdev_swdev_portal_other_access),
+	KUNIT_CASE(nmdev_swdev_submit_dropped),
+	KUNIT_CASE(nmdev_swdev_submit_invalid),
+	{}
+};
+
+static struct kunit_suite nmdev_swdev_suite = {
+	.name = "nmdev_swdev",
+	.init = nmdev_kt_init,
+	.exit = nmdev_kt_exit,
+	.test_cases = nmdev_swdev_cases,
+};
+
+kunit_test_suites(&nmdev_type_suite, &nmdev_create_suite, &nmdev_vfio_suite,
+		  &nmdev_swdev_suite);

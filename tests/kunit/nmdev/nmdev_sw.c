@@ -1,0 +1,1 @@
+../../../guest/nmdev_sw.c
