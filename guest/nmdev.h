@@ -143,7 +143,7 @@ struct nmdev_pf {
 	u64 wqcap;
 	u64 opcap;
 	u32 nr_wqs;			/* WQCAP.NR_WQS */
-	u32 usable_wqs;			/* WQs with their own MSI-X vector */
+	u32 usable_wqs;			/* WQs that can back an mdev */
 	u32 wq_size;			/* WQCAP.MAX_SIZE */
 	int nr_vecs;			/* MSI-X vectors allocated */
 	u16 dvsec;			/* S-IOV DVSEC offset */

@@ -122,10 +122,13 @@ int nmdev_pf_cmd(struct nmdev_pf *pf, enum siov_cmd code, u32 operand)
 	return 0;
 }
 
-/* WQ n signals MSI-X vector n + 1; vector 0 is the device's own. */
+/*
+ * WQ n signals MSI-X vector n + 1; vector 0 is the device's own.  With
+ * more WQs than vectors, WQs share the vectors round-robin.
+ */
 int nmdev_wq_vector(struct nmdev_pf *pf, u32 wq)
 {
-	return wq + 1;
+	return 1 + wq % (pf->nr_vecs - 1);
 }
 
 const char *nmdev_mode_name(enum nmdev_mode mode)
@@ -229,8 +232,12 @@ static int nmdev_pf_discover(struct nmdev_pf *pf)
 }
 
 /*
- * Vector 0 for the device, one per WQ after it.  Without an IMS irq domain
- * (none in 6.12 for this device) WQs beyond the vectors stay unused.
+ * Vector 0 for the device, one per WQ after it.  Linux 6.12 has no IMS irq
+ * domain, so a PF with more WQs than MSI-X vectors cannot give each WQ its
+ * own message: WQs then share vectors (request_irq with IRQF_SHARED), and
+ * an L2 whose mdev shares one sees the completion interrupts of the others
+ * as spurious ones (it checks its completion records anyway).  Leaving the
+ * extra WQs unused instead would cap a 4096-WQ PF at 2047 mdevs.
  */
 static int nmdev_pf_irqs(struct nmdev_pf *pf)
 {
@@ -247,10 +254,10 @@ static int nmdev_pf_irqs(struct nmdev_pf *pf)
 		return dev_err_probe(nmdev_pf_dev(pf), nvec,
 				     "cannot allocate MSI-X vectors\n");
 	pf->nr_vecs = nvec;
-	pf->usable_wqs = nvec - 1;
-	if (pf->usable_wqs < pf->nr_wqs)
-		dev_warn(nmdev_pf_dev(pf), "%u of %u WQs usable (%d MSI-X vectors)\n",
-			 pf->usable_wqs, pf->nr_wqs, nvec);
+	pf->usable_wqs = pf->nr_wqs;
+	if (nvec - 1 < pf->nr_wqs)
+		dev_info(nmdev_pf_dev(pf), "%u WQs share %d MSI-X vectors\n",
+			 pf->nr_wqs, nvec - 1);
 	return 0;
 }
 

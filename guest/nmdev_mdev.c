@@ -25,7 +25,7 @@ static struct nmdev_pf *nmdev_type_pf(struct mdev_type *mtype)
 	return container_of(mtype->parent, struct nmdev_pf, parent);
 }
 
-/* Take the first free WQ that has an interrupt vector. */
+/* Take the first free WQ. */
 static int nmdev_wq_get(struct nmdev_pf *pf, struct nmdev_mdev *nm)
 {
 	unsigned long wq;
@@ -153,7 +153,9 @@ static int nmdev_mdev_probe(struct mdev_device *mdev)
 		ret = nm->irq;
 		goto err_pasid;
 	}
-	ret = request_irq(nm->irq, nmdev_wq_irq, 0, dev_name(&mdev->dev), nm);
+	/* Shared when the PF has more WQs than vectors (nmdev_pf_irqs). */
+	ret = request_irq(nm->irq, nmdev_wq_irq, IRQF_SHARED,
+			  dev_name(&mdev->dev), nm);
 	if (ret)
 		goto err_pasid;
 

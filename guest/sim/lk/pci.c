@@ -47,12 +47,19 @@ struct lk_iomap {
 	struct list_head node;
 };
 
+/* One request_irq() on a vector; several only with IRQF_SHARED. */
+struct lk_irq_action {
+	irq_handler_t handler;
+	void *dev_id;
+	const char *name;
+	unsigned long flags;
+	struct lk_irq_action *next;
+};
+
 struct lk_irq {
 	struct lk_pci *p;	/* NULL: free slot */
 	u32 data;
-	irq_handler_t handler;	/* NULL: not requested */
-	void *dev_id;
-	const char *name;
+	struct lk_irq_action *action;	/* NULL: not requested */
 };
 
 static LIST_HEAD(devices);
@@ -509,10 +516,16 @@ void pci_free_irq_vectors(struct pci_dev *dev)
 		return;
 	for (u32 n = 0; n < p->nvec; n++) {
 		struct lk_irq *d = irq_desc((unsigned int)p->irq[n]);
-		bool irq_still_requested = d->handler;
+		bool irq_still_requested = d->action;
 
-		if (WARN_ON(irq_still_requested))
+		WARN_ON(irq_still_requested);
+		while (d->action) {
+			struct lk_irq_action *a = d->action;
+
+			d->action = a->next;
+			free(a);
 			lk_st.irqs_live--;
+		}
 		*d = (struct lk_irq){ 0 };
 		if (dev->msix_enabled)
 			msix_entry_write(p, n, PCI_MSIX_ENTRY_VECTOR_CTRL,
@@ -540,14 +553,23 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 		const char *name, void *dev)
 {
 	struct lk_irq *d = irq_desc(irq);
+	struct lk_irq_action *a, **tail;
 
 	if (!d || !handler)
 		return -EINVAL;
-	if (d->handler)
-		return -EBUSY;	/* one action per vector: no sharing */
-	d->handler = handler;
-	d->dev_id = dev;
-	d->name = name;
+	/* __setup_irq(): sharing needs IRQF_SHARED on every action, and a dev_id. */
+	if (d->action && (!(flags & IRQF_SHARED) ||
+			  !(d->action->flags & IRQF_SHARED)))
+		return -EBUSY;
+	if ((flags & IRQF_SHARED) && !dev)
+		return -EINVAL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	*a = (struct lk_irq_action){ handler, dev, name, flags, NULL };
+	for (tail = &d->action; *tail; tail = &(*tail)->next)
+		;
+	*tail = a;
 	lk_st.irqs_live++;
 	return 0;
 }
@@ -555,15 +577,17 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 const void *free_irq(unsigned int irq, void *dev_id)
 {
 	struct lk_irq *d = irq_desc(irq);
-	bool free_of_unrequested_irq = !d || !d->handler || d->dev_id != dev_id;
+	struct lk_irq_action **pp = d ? &d->action : NULL, *a;
 	const char *name;
 
-	if (WARN_ON(free_of_unrequested_irq))
+	while (pp && *pp && (*pp)->dev_id != dev_id)
+		pp = &(*pp)->next;
+	if (WARN_ON(!pp || !*pp))	/* free of an unrequested irq */
 		return NULL;
-	name = d->name;
-	d->handler = NULL;
-	d->dev_id = NULL;
-	d->name = NULL;
+	a = *pp;
+	*pp = a->next;
+	name = a->name;
+	free(a);
 	lk_st.irqs_live--;
 	return name;
 }
@@ -573,10 +597,17 @@ void lk_msi(u64 addr, u32 data)
 {
 	u32 i = lk_up && (addr & LK_MSI_MASK) == LK_MSI_ADDR ? 0 : nr_irq_slots;
 
+	irqreturn_t ret = IRQ_NONE;
+
 	while (i < nr_irq_slots && (!irqs[i].p || irqs[i].data != data))
 		i++;
-	if (i < nr_irq_slots && irqs[i].handler &&
-	    irqs[i].handler((int)(LK_IRQ_BASE + i), irqs[i].dev_id) != IRQ_NONE)
+	/* Every action of a shared vector runs (__handle_irq_event_percpu). */
+	for (struct lk_irq_action *a = i < nr_irq_slots ? irqs[i].action : NULL,
+	     *next; a; a = next) {
+		next = a->next;
+		ret |= a->handler((int)(LK_IRQ_BASE + i), a->dev_id);
+	}
+	if (ret != IRQ_NONE)
 		lk_st.irqs_delivered++;
 	else
 		lk_st.irqs_spurious++;
