@@ -589,6 +589,55 @@ static void lk_pci_msix_dispatch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->warns, 2);
 }
 
+/* IRQF_SHARED: every action runs; mixing with an exclusive one is -EBUSY. */
+static int shared_hits[2];
+
+static irqreturn_t shared_irq(int irq, void *dev_id)
+{
+	int *hit = dev_id;
+
+	(*hit)++;
+	return hit == &shared_hits[0] ? IRQ_HANDLED : IRQ_NONE;
+}
+
+static void lk_pci_shared_irq(struct kunit *test)
+{
+	struct pt *t = pt_init(test, false);
+	const struct lk_stats *st = lk_stats();
+	int irq;
+
+	KUNIT_ASSERT_EQ(test, pci_register_driver(&tdrv), 0);
+	irq = pci_irq_vector(t->pdev, 1);
+	memset(shared_hits, 0, sizeof(shared_hits));
+	KUNIT_ASSERT_EQ(test, request_irq(irq, shared_irq, IRQF_SHARED, "a",
+					  &shared_hits[0]), 0);
+	KUNIT_EXPECT_EQ(test, request_irq(irq, shared_irq, 0, "x",
+					  &shared_hits[1]), -EBUSY);
+	KUNIT_EXPECT_EQ(test, request_irq(irq, shared_irq, IRQF_SHARED, "x",
+					  NULL), -EINVAL);
+	KUNIT_ASSERT_EQ(test, request_irq(irq, shared_irq, IRQF_SHARED, "b",
+					  &shared_hits[1]), 0);
+	/* An exclusive vector refuses a shared second action too. */
+	KUNIT_EXPECT_EQ(test, request_irq(td.irq, shared_irq, IRQF_SHARED, "x",
+					  &shared_hits[1]), -EBUSY);
+	lk_msi(0xfee00000ULL, PT_MSI_BASE + 1);
+	KUNIT_EXPECT_EQ(test, shared_hits[0], 1);
+	KUNIT_EXPECT_EQ(test, shared_hits[1], 1);
+	KUNIT_EXPECT_EQ(test, st->irqs_delivered, 1);
+	/* free_irq takes out the action of that dev_id only. */
+	KUNIT_EXPECT_STREQ(test, (const char *)free_irq(irq, &shared_hits[0]),
+			   "a");
+	lk_msi(0xfee00000ULL, PT_MSI_BASE + 1);
+	KUNIT_EXPECT_EQ(test, shared_hits[0], 1);
+	KUNIT_EXPECT_EQ(test, shared_hits[1], 2);
+	KUNIT_EXPECT_EQ(test, st->irqs_spurious, 1);	/* b says IRQ_NONE */
+	KUNIT_EXPECT_STREQ(test, (const char *)free_irq(irq, &shared_hits[1]),
+			   "b");
+	KUNIT_EXPECT_EQ(test, st->irqs_live, 1);	/* the driver's own */
+	KUNIT_EXPECT_EQ(test, st->warns, 0);
+	pci_unregister_driver(&tdrv);
+}
+
 /* ---- MMIO through unknown pointers ------------------------------------- */
 
 static void lk_pci_stray_iomem_warns(struct kunit *test)
@@ -752,6 +801,7 @@ static struct kunit_case lk_pci_cases[] = {
 	KUNIT_CASE(lk_pci_hot_add_binds),
 	KUNIT_CASE(lk_pci_portal_store),
 	KUNIT_CASE(lk_pci_msix_dispatch),
+	KUNIT_CASE(lk_pci_shared_irq),
 	KUNIT_CASE(lk_pci_stray_iomem_warns),
 	KUNIT_CASE(lk_pci_unbind_releases_managed),
 	KUNIT_CASE(lk_pci_probe_failure_unwinds),
