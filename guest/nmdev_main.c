@@ -362,13 +362,17 @@ static int nmdev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pf->wq_used = devm_bitmap_zalloc(dev, pf->nr_wqs, GFP_KERNEL);
 	if (!pf->wq_used)
 		return -ENOMEM;
+	/*
+	 * RESET_DEVICE masks and clears every MSI-X entry (docs/siov.md), so
+	 * the device is reset and enabled before its vectors are programmed.
+	 */
+	ret = nmdev_pf_enable(pf);
+	if (ret)
+		return ret;
 	ret = nmdev_pf_irqs(pf);
 	if (ret)
 		return ret;
 	ret = nmdev_pf_iommu(pf);
-	if (ret)
-		return ret;
-	ret = nmdev_pf_enable(pf);
 	if (ret)
 		return ret;
 

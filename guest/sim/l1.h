@@ -45,6 +45,8 @@
 #define L1_FAULT_VEC		0x41	/* vIOMMU fault event */
 #define L1_PRQ_VEC		0x42	/* vIOMMU page request */
 #define L1_PF_MSI_BASE		0x60	/* PF MSI-X vector n -> data 0x60 + n */
+#define L1_MAX_PASIDS		256	/* tracked for l1_host_residue */
+#define L1_HOST_POLL_NS		500	/* the host thread's polling period */
 
 struct l1_cfg {
 	u64 seed;		/* 0: 1 */
@@ -53,7 +55,7 @@ struct l1_cfg {
 	int loglevel;		/* 0: 6 */
 	u64 ram_bytes;		/* 0: L1_DEFAULT_RAM */
 	bool lazy;		/* L1 RAM backed by the host on first touch */
-	bool vcmd;		/* PASIDs allocated through the vIOMMU's VCMD */
+	bool vcmd;		/* VCMD PASIDs: -EOPNOTSUPP (6.12 has no VCMD) */
 	bool no_pasid;		/* vIOMMU without PASID support (ECAP.PASID 0) */
 	const char *nmdev_mode;	/* nmdev.mode: "auto" (NULL), "pasid", "sw" */
 	u16 nr_wqs;		/* PF work queues, 0: 64 */
@@ -80,6 +82,13 @@ struct l1 {
 	struct pci_dev *pdev;
 	u64 l2_next;		/* bump allocator over [L1_L2_BASE, ram) */
 	u32 guest_irqs;
+	/* Machine state (additions). */
+	bool lk_live;		/* lk_init done, lk_fini not yet */
+	bool gvtd_live;		/* the IOMMU model holds memory */
+	bool poll_armed;	/* the host thread's next poll is queued */
+	/* Physical PASIDs the VM's mdevs were given (l1_host_residue). */
+	u32 phys_pasids[L1_MAX_PASIDS];
+	u32 nphys_pasids;
 };
 
 /*
@@ -119,6 +128,7 @@ struct l1_mdev_info {
 	u32 wq, pasid;		/* pasid: ~0 in sw mode */
 	long long pinned, faults, faults_invalid;
 	u64 shadow_entries;	/* host: physical PASID entries of this PASID */
+	/* The router counts per VM: the machine's requests, by class. */
 	u64 fs_faults;		/* host: page requests routed to the guest */
 	u64 ss_faults;		/* host: page requests resolved by the host */
 };
@@ -135,9 +145,11 @@ void l1_run(struct l1 *m, u64 max_events);
 
 /* ---- invariants, for tests ------------------------------------------------ */
 /*
- * Everything the host holds for the L1 VM's nested mdevs: PASID entries
- * in the physical tables, fault-router groups, held pages beyond the
- * VM's RAM.  0 when clean.
+ * Everything the host holds for the L1 VM's nested mdevs: shadowed
+ * PASIDs and mapped DIDs, software shadow table pages (beyond the VM's
+ * RAM), fault-router groups with the guest, page requests the PF still
+ * waits for, and present physical PASID entries of every PASID an mdev
+ * was ever given.  0 when clean.
  */
 u64 l1_host_residue(struct l1 *m);
 

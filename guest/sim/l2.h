@@ -38,6 +38,7 @@ struct l2_dev {
 	u32 wq_size;
 	bool bof;			/* block-on-fault enabled */
 	bool closed;			/* the kernel asked for it back */
+	u64 cr_ring;			/* l2_stream's records (L2 GPA) */
 	struct l2_dev_stats st;
 };
 
@@ -68,8 +69,8 @@ bool l2_check(struct l2_vm *vm, u64 gpa, u64 len, u8 seed);
  * Open the nested mdev @uuid and bring it up as the L2 driver does:
  * device info, config space identity check, bus master, MSI-X eventfds,
  * device enable, WQ 0 configured (@bof: block on fault, for demand
- * pinning; refused by the device model if GENCAP lacks BOF) and enabled,
- * portal mmap'ed when the region has VFIO_REGION_INFO_FLAG_MMAP.
+ * pinning, if GENCAP offers it -- not in software mode; d->bof says) and
+ * enabled, portal mmap'ed when the region has VFIO_REGION_INFO_FLAG_MMAP.
  */
 int l2_dev_attach(struct l2_vm *vm, const char *uuid, bool bof,
 		  struct l2_dev **out);

@@ -119,6 +119,15 @@ const char *lk_pci_name(const struct pci_dev *pdev);
 bool lk_pci_bound(const struct pci_dev *pdev);
 /* An interrupt message reached the L1 CPUs: run the handler of @data. */
 void lk_msi(u64 addr, u32 data);
+/*
+ * L1's one CPU is in a synchronous exit: an access the host completes
+ * before the instruction retires (a vIOMMU register write runs the whole
+ * invalidation queue, and the host may wait for the physical unit
+ * meanwhile, running the sim).  No L1 code may run until it is back:
+ * work that comes due in the meantime waits for the exit to end.  Nests.
+ */
+void lk_cpu_exit_enter(void);
+void lk_cpu_exit_leave(void);
 
 /* ---- modules ------------------------------------------------------ */
 int nmdev_module_init(void);	/* module_init of guest/nmdev_main.c */

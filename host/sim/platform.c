@@ -36,6 +36,25 @@ static const struct hostdrv_pci_ops pf_pci_ops_no_ats = {
 	.cfg_write = pf_cfg_write,
 };
 
+static void pf_msi(void *ctx, u64 addr, u32 data, bool ims, u16 index)
+{
+	struct sim_platform *p = ctx;
+
+	if (p->msi)
+		p->msi(p->msi_ctx, addr, data, ims, index);
+}
+
+static const struct siov_pf_irq_ops pf_irq_ops = { .msi = pf_msi };
+
+void sim_platform_set_msi(struct sim_platform *p,
+			  void (*fn)(void *ctx, u64 addr, u32 data, bool ims,
+				     u16 index),
+			  void *ctx)
+{
+	p->msi = fn;
+	p->msi_ctx = ctx;
+}
+
 void sim_platform_default_cfg(struct sim_platform_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -70,7 +89,8 @@ int sim_platform_init(struct sim_platform *p, const struct sim_platform_cfg *cfg
 	if (!p->hd)
 		goto nomem;
 	p->pi = hostdrv_piommu(p->hd);
-	p->pf = siov_pf_create(&p->s, &cfg->pf, hostdrv_iommu(p->hd), NULL, NULL);
+	p->pf = siov_pf_create(&p->s, &cfg->pf, hostdrv_iommu(p->hd),
+			       &pf_irq_ops, p);
 	if (!p->pf)
 		goto nomem;
 	p->rid = siov_pf_rid(p->pf);

@@ -30,6 +30,13 @@ struct sim_platform {
 	struct piommu *pi;
 	struct siov_pf *pf;
 	u16 rid;
+	/*
+	 * The PF's interrupt messages (MSI-X and IMS), for whoever the PF is
+	 * assigned to: an L1 VMM forwards them into its guest.  NULL: they
+	 * go nowhere (the PF still counts them as sent).
+	 */
+	void (*msi)(void *ctx, u64 addr, u32 data, bool ims, u16 index);
+	void *msi_ctx;
 };
 
 void sim_platform_default_cfg(struct sim_platform_cfg *cfg);
@@ -40,6 +47,11 @@ void sim_platform_default_cfg(struct sim_platform_cfg *cfg);
  */
 int sim_platform_init(struct sim_platform *p, const struct sim_platform_cfg *cfg);
 void sim_platform_fini(struct sim_platform *p);
+/* Where the PF's interrupt messages go from now on (@fn NULL: nowhere). */
+void sim_platform_set_msi(struct sim_platform *p,
+			  void (*fn)(void *ctx, u64 addr, u32 data, bool ims,
+				     u16 index),
+			  void *ctx);
 /*
  * The PF driver's part: configure and enable WQ @wq (size 32, dedicated)
  * with or without PASID, block-on-fault allowed when @bof.  0 or the

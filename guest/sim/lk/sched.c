@@ -189,8 +189,25 @@ static void work_run(struct work_struct *work)
 	lk_st.works_run++;
 }
 
+/* lk_cpu_exit_enter() depth: the CPU is with the host. */
+static unsigned int lk_exit_depth;
+
+void lk_cpu_exit_enter(void)
+{
+	lk_exit_depth++;
+}
+
+void lk_cpu_exit_leave(void)
+{
+	if (!WARN_ON(!lk_exit_depth))
+		lk_exit_depth--;
+}
+
 static void work_event(struct sim *s, void *arg)
 {
+	/* A kworker cannot run on a CPU that is in an exit: later. */
+	if (lk_exit_depth && !sim_schedule(s, lk_cfg.work_ns, work_event, arg))
+		return;
 	work_run(arg);
 }
 
@@ -298,6 +315,7 @@ int lk_sched_init(void)
 {
 	lk_atomic_depth = 0;
 	lk_nsleepers = 0;
+	lk_exit_depth = 0;
 	return 0;
 }
 
