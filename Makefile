@@ -65,6 +65,9 @@ LK_TEST_SRCS := $(sort $(wildcard tests/lk/*.c))
 TEST_SRCS  += $(LK_TEST_SRCS)
 KUNIT_SRCS := tests/kunit-user/kunit.c
 CLI_SRCS   := $(sort $(wildcard host/cli/*.c))
+# Libraries of the user-space binaries: libyaml for scenario files
+# (host/scenario.c; libyaml-dev, scripts/deps.sh unit).
+CLI_LIBS   := -lyaml
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # tests/fuzz/*.c that are not targets: helpers linked into every target.
 FUZZ_LIB_SRCS := $(filter-out $(FUZZ_SRCS),$(sort $(wildcard tests/fuzz/*.c)))
@@ -213,7 +216,7 @@ check: $(B)/nestmed check-unit fuzz-smoke modules check-kernel check-cli
 
 # --- the program -------------------------------------------------------------
 run: $(B)/nestmed
-	./$(B)/nestmed demo walk
+	./$(B)/nestmed run
 
 bench: $(B)/nestmed
 	./$(B)/nestmed bench --json

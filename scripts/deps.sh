@@ -23,8 +23,11 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs_for() {
 	case "$1" in
-	unit|run)	echo gcc make libc6-dev ;;
-	fuzz)		echo clang libclang-rt-14-dev ;;
+	# libyaml-dev: scenario files (host/scenario.c), linked into
+	# build/nestmed and the test runners; the fuzz build compiles host/
+	# too.
+	unit|run)	echo gcc make libc6-dev libyaml-dev ;;
+	fuzz)		echo clang libclang-rt-14-dev libyaml-dev ;;
 	# UML KUnit: kernel source, kconfig/kbuild tools, kunit.py.
 	kunit)		echo gcc make libc6-dev linux-source-6.12 flex bison bc \
 			     python3 xz-utils ;;

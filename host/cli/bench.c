@@ -88,6 +88,7 @@ int cmd_bench(int argc, char **argv)
 	bench_sim();
 	bench_iopf();
 	bench_shadow();
+	bench_nested();
 	if (json) {
 		fputs("{", stdout);
 		for (int i = 0; i < nmetrics; i++) {

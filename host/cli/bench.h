@@ -28,5 +28,8 @@ void bench_walk(void);		/* bench_walk.c: walker, chase24, IOTLB hit */
 void bench_sim(void);		/* bench_sim.c: PF DMA vs memcpy, PRQ round trip */
 void bench_iopf(void);		/* bench_iopf.c: fault router FS/SS round trips */
 void bench_shadow(void);	/* bench_host.c: shadow sync, batched invalidations */
+/* bench_nested.c: the nested machine: throughputs (simulated time),
+ * 4096 mdevs, demand pinning */
+void bench_nested(void);
 
 #endif /* _NESTMED_CLI_BENCH_H */

@@ -17,6 +17,7 @@ int cmd_decode(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_demo_walk(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+int cmd_run(int argc, char **argv);	/* run_cmd.c */
 int cmd_host(int argc, char **argv);
 
 /* Print "nestmed: <msg>" on stderr; returns CLI_USAGE. */

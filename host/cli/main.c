@@ -19,6 +19,9 @@ static const char usage[] =
 	"                       cap, ecap, fs-pte, ss-pte (1); qwords lowest first\n"
 	"  bench [--json]       measure the engine (see docs/bench.md)\n"
 	"  demo walk            print a cold 4-level-over-4-level nested walk\n"
+	"  run [--scenario FILE] [--json] [--seed N] [--trace FILE] [--klog FILE]\n"
+	"                       the main job: L1 with nmdev, nested mdevs, L2 VMs\n"
+	"                       (docs/scenario.md); exit 0 only if every check held\n"
 	"  sim [--seed N] [--trace] [--json]\n"
 	"                       run a short scenario on the simulated platform\n"
 	"  host check [--sysfs-root DIR] [--pf BDF] [--json]\n"
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
 		{ "decode", cmd_decode },
 		{ "bench", cmd_bench },
 		{ "demo", cmd_demo },
+		{ "run", cmd_run },
 		{ "sim", cmd_sim },
 		{ "host", cmd_host },
 	};

@@ -1,0 +1,209 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shell tests of `nestmed run` (the main job, docs/scenario.md): the
+# default scenario and scenarios/default.yaml give the same result, the
+# --json report has every field per nested mdev and the checks held, each
+# teardown order ends clean, and bad input (missing file, YAML syntax,
+# unknown key, wrong type, unknown mdev, bad options) exits 2 with a
+# "FILE:LINE:" message on stderr and nothing on stdout.
+#   tests/cli/run.sh [path/to/nestmed]      (default: $NESTMED, build/nestmed)
+# Last line: "N passed, N failed"; exit status 1 when something failed.
+set -u
+
+PROJ=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${1:-${NESTMED:-$PROJ/build/nestmed}}
+case "$BIN" in /*) ;; *) BIN=$PWD/$BIN ;; esac
+T=$(mktemp -d "${TMPDIR:-/tmp}/nestmed-run-sh.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) $1"; }
+bad() { fail=$((fail + 1)); echo "not ok $((pass + fail)) $1"; [ -n "${2:-}" ] && sed 's/^/#   /' <<<"$2"; }
+
+# run NAME WANT_RC CMD...: stdout in $T/out, stderr in $T/err.
+run() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$name (exit $rc)"
+		return 0
+	fi
+	bad "$name: exit $rc, want $want" "$(head -c 3000 "$T/err"; head -c 2000 "$T/out")"
+	return 1
+}
+
+# expect NAME FILE REGEX
+expect() {
+	if grep -qE -- "$3" "$2"; then ok "$1"; else bad "$1: no /$3/ in $2" "$(head -n 40 "$2")"; fi
+}
+
+quiet_stdout() {
+	if [ -s "$T/out" ]; then bad "$1: stdout not empty" "$(head "$T/out")"; else ok "$1: nothing on stdout"; fi
+}
+
+json_ok() {
+	if python3 -m json.tool "$T/out" >/dev/null 2>"$T/jerr"; then ok "$1: JSON parses"
+	else bad "$1: JSON does not parse" "$(cat "$T/jerr")"; fi
+}
+
+# json_eq NAME PYEXPR WANT: evaluate PYEXPR on the document d.
+json_eq() {
+	local got
+	got=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$T/out" 2>&1)
+	if [ "$got" = "$3" ]; then ok "$1"; else bad "$1: got '$got', want '$3'"; fi
+}
+
+# scn NAME: write stdin to $T/NAME.yaml
+scn() { cat > "$T/$1.yaml"; }
+
+if [ ! -x "$BIN" ]; then
+	echo "run.sh: no binary $BIN (make build/nestmed)" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# --- the default scenario (the issue's main job) --------------------------------
+run "run: default scenario" 0 "$BIN" run
+expect "run: per-mdev table header" "$T/out" 'nested mdev +L2 VM +WQ +PASID +mode +ops +bytes +fs-flt +ss-flt +pinned +shadow'
+expect "run: isolation oracle line" "$T/out" '^isolation oracle: 0 violations'
+expect "run: simulated time line" "$T/out" '^simulated time: [0-9]+\.[0-9]{3} ms'
+expect "run: clean teardown" "$T/out" '^teardown \(mdev-remove-first\): clean'
+expect "run: result line" "$T/out" '^result: ok'
+
+run "run --json: default" 0 "$BIN" run --json
+json_ok "run --json"
+cp "$T/out" "$T/default.json"
+json_eq "run --json: 4 nested mdevs, 2 per L2 VM" \
+	'len(d["mdevs"]), sorted(m["vm"] for m in d["mdevs"])' \
+	"4 ['l2-a', 'l2-a', 'l2-b', 'l2-b']"
+json_eq "run --json: every per-mdev field" \
+	'all(set(m) >= {"uuid","vm","wq","pasid","mode","operations","bytes","fs_faults","ss_faults","pinned_pages","shadow_entries"} for m in d["mdevs"])' \
+	True
+json_eq "run --json: PASID mode with distinct PASIDs and WQs" \
+	'[m["mode"] for m in d["mdevs"]], len({m["pasid"] for m in d["mdevs"]}), len({m["wq"] for m in d["mdevs"]})' \
+	"['pasid', 'pasid', 'pasid', 'pasid'] 4 4"
+json_eq "run --json: 256 moves of 4 KiB each, all verified" \
+	'[(m["operations"], m["bytes"], m["errors"], m["bad_data"]) for m in d["mdevs"]] == [(256, 1048576, 0, 0)] * 4' \
+	True
+# Every page the device touched was faulted in and pinned on demand:
+# 256 sources, 256 destinations and the completion-record page.
+json_eq "run --json: demand faults and pins, page by page" \
+	'[(m["fs_faults"], m["pinned_pages"]) for m in d["mdevs"]] == [(513, 513)] * 4, all(m["ss_faults"] >= 0 for m in d["mdevs"])' \
+	"True True"
+json_eq "run --json: totals are the sums" \
+	'all(d["totals"][k] == sum(m[k] for m in d["mdevs"]) for k in ("operations","bytes","fs_faults","ss_faults","pinned_pages","shadow_entries"))' \
+	True
+json_eq "run --json: oracle, teardown, ok" \
+	'd["oracle_violations"], d["teardown"]["clean"], d["teardown"]["host_residue"], d["ok"], all(c["ok"] for c in d["checks"])' \
+	"0 True 0 True True"
+json_eq "run --json: simulated time" 'd["sim_time_ns"] > 0' True
+
+# scenarios/default.yaml is the default: same report apart from the name.
+run "run --scenario scenarios/default.yaml" 0 "$BIN" run --json --scenario "$PROJ/scenarios/default.yaml"
+json_eq "run: the file and the built-in default agree" \
+	'(lambda a, b: (a.pop("scenario"), b.pop("scenario"), a == b)[2])(d, json.load(open(sys.argv[1].replace("out", "default.json"))))' \
+	True
+
+# Deterministic: the same seed gives the same numbers.
+run "run --json again" 0 "$BIN" run --json
+if cmp -s "$T/out" "$T/default.json"; then ok "run: deterministic"; else bad "run: two runs differ" "$(diff "$T/default.json" "$T/out" | head)"; fi
+run "run --seed 7" 0 "$BIN" run --json --seed 7
+json_eq "run --seed overrides the scenario" 'd["seed"]' 7
+
+# --klog and --trace write files.
+run "run --klog --trace" 0 "$BIN" run --klog "$T/klog" --trace "$T/trace"
+expect "run --klog: nmdev's probe line" "$T/klog" 'nmdev.*WQs'
+if [ -s "$T/trace" ]; then ok "run --trace: trace written"; else bad "run --trace: empty"; fi
+
+# --- scenarios ------------------------------------------------------------------
+for td in l2-exit-first rmmod l1-crash vm-destroy; do
+	scn "td-$td" <<EOF
+machine: {l1_ram: 256MiB, lazy_l1_ram: true}
+mdevs: {count: 3}
+vms:
+  - name: one
+    ram: 32MiB
+    mdevs: [0, 1]
+    workload: {memmoves: 40, size: 8K, span: 256K}
+  - name: two
+    ram: 32MiB
+    mdevs: [2]
+    block_on_fault: true
+    workload: {memmoves: 16, size: 2048, span: 64K}
+teardown: $td
+EOF
+	run "run: teardown $td" 0 "$BIN" run --json --scenario "$T/td-$td.yaml"
+	json_eq "run: teardown $td clean, no residue" \
+		'd["teardown"]["order"], d["teardown"]["clean"], d["teardown"]["host_residue"], d["totals"]["operations"]' \
+		"$td True 0 96"
+done
+
+scn vcmd <<'EOF'
+machine:
+  vcmd: true
+  nmdev_mode: pasid
+mdevs:
+  - 11111111-2222-4333-8444-555555555555
+vms:
+  - mdevs: [11111111-2222-4333-8444-555555555555]
+    workload: {memmoves: 8}
+EOF
+# Linux 6.12 in L1 cannot use VCMD PASIDs: the run fails at boot, and says so.
+run "run: VCMD PASIDs are refused at boot" 1 "$BIN" run --json --scenario "$T/vcmd.yaml"
+json_eq "run: VCMD boot failure in the JSON" \
+	'd["booted"], d["ok"], [c["name"] for c in d["checks"] if not c["ok"]], "VCMD" in d["checks"][0]["detail"]' \
+	"False False ['boot'] True"
+
+scn sw <<'EOF'
+machine: {nmdev_mode: sw}
+mdevs: {count: 1}
+vms:
+  - mdevs: [0]
+    workload: {memmoves: 8}
+EOF
+run "run: software mediation" 0 "$BIN" run --json --scenario "$T/sw.yaml"
+json_eq "run: sw mode has no PASID" 'd["mdevs"][0]["mode"], d["mdevs"][0]["pasid"], d["mdevs"][0]["operations"]' "sw None 8"
+
+# --- bad input --------------------------------------------------------------------
+run "run: missing scenario file" 2 "$BIN" run --scenario "$T/nope.yaml"
+expect "run: missing file named" "$T/err" "nope.yaml: No such file or directory"
+quiet_stdout "run: missing file"
+
+printf 'machine:\n  seed: 1\n  pf_wqs: [8\n' > "$T/syntax.yaml"
+run "run: YAML syntax error" 2 "$BIN" run --scenario "$T/syntax.yaml"
+expect "run: YAML error has file:line" "$T/err" "syntax.yaml:[34]: YAML syntax: "
+quiet_stdout "run: YAML error"
+
+printf 'machine:\n  seed: 1\n  lazy: true\n' > "$T/key.yaml"
+run "run: unknown key" 2 "$BIN" run --scenario "$T/key.yaml" --json
+expect "run: unknown key has file:line" "$T/err" "key.yaml:3: machine: unknown key 'lazy'"
+quiet_stdout "run: unknown key"
+
+printf 'mdevs: {count: 2}\nvms:\n  - mdevs: [0]\n  - mdevs: [5]\n' > "$T/ref.yaml"
+run "run: unknown mdev reference" 2 "$BIN" run --scenario "$T/ref.yaml"
+expect "run: unknown mdev has file:line" "$T/err" "ref.yaml:4: vms\[1\]\.mdevs\[0\]: unknown mdev index 5"
+
+printf 'machine:\n  pf_wqs: lots\n' > "$T/type.yaml"
+run "run: wrong type" 2 "$BIN" run --scenario "$T/type.yaml"
+expect "run: wrong type has file:line" "$T/err" "type.yaml:2: machine.pf_wqs: expected an integer"
+
+printf 'mdevs:\n  - 3f1c2a6e-8d4b-4c1e-9a7f-0b5d6e7f8a01\n  - 3f1c2a6e-8d4b-4c1e-9a7f-0b5d6e7f8a01\n' > "$T/dup.yaml"
+run "run: duplicate UUID" 2 "$BIN" run --scenario "$T/dup.yaml"
+expect "run: duplicate UUID has file:line" "$T/err" "dup.yaml:3: mdevs\[1\]: duplicate UUID"
+
+run "run: --scenario without a value" 2 "$BIN" run --scenario
+run "run: bad --seed" 2 "$BIN" run --seed x12
+run "run: negative --seed" 2 "$BIN" run --seed -3
+run "run: --seed 0" 2 "$BIN" run --seed 0
+run "run: unknown option" 2 "$BIN" run --fast
+expect "run: unknown option named" "$T/err" "unknown option '--fast'"
+run "run: unwritable --klog" 2 "$BIN" run --klog "$T/no/such/dir/klog"
+run "run: --help" 0 "$BIN" run --help
+expect "run: usage" "$T/out" '^usage: nestmed run'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
