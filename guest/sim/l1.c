@@ -175,6 +175,8 @@ static int host_up(struct l1 *m)
 	pc.vm.ss_page_lg2 = 12;
 	pc.vm.lazy = m->cfg.lazy;
 	pc.pf.nr_wqs = m->cfg.nr_wqs;
+	if (m->cfg.nr_msix)
+		pc.pf.nr_msix = m->cfg.nr_msix;
 	ret = sim_platform_init(&m->p, &pc);
 	if (ret) {
 		memset(&m->p, 0, sizeof(m->p));	/* it tore itself down */

@@ -59,6 +59,7 @@ struct l1_cfg {
 	bool no_pasid;		/* vIOMMU without PASID support (ECAP.PASID 0) */
 	const char *nmdev_mode;	/* nmdev.mode: "auto" (NULL), "pasid", "sw" */
 	u16 nr_wqs;		/* PF work queues, 0: 64 */
+	u16 nr_msix;		/* PF MSI-X vectors, 0: the PF's default (65) */
 	u64 trap_ns;		/* 0: LK_DEFAULT_TRAP_NS */
 	u64 work_ns;		/* 0: LK_DEFAULT_WORK_NS */
 };

@@ -425,6 +425,41 @@ static void nt_two_vms_memmove(struct kunit *test)
 }
 
 /*
+ * A PF with more WQs than MSI-X vectors (4 WQs, vector 0 + 2): WQs share
+ * vectors, every WQ still backs an mdev, and each L2 gets its completion
+ * interrupts (plus, on a shared vector, the other one's as spurious).
+ */
+static void nt_shared_vectors(struct kunit *test)
+{
+	struct l1_cfg cfg = { .nr_wqs = 4, .nr_msix = 3 };
+	struct nt *t = nt_boot(test, &cfg);
+	struct l2_dev *d[4];
+
+	KUNIT_EXPECT_EQ(test, l1_mdev_available(&t->m), 4);
+	for (int i = 0; i < 4; i++)
+		nt_create(t, uuid[i]);
+	KUNIT_EXPECT_EQ(test, l1_mdev_available(&t->m), 0);
+	nt_vm(t, 0);
+	nt_vm(t, 1);
+	for (int i = 0; i < 4; i++)
+		d[i] = nt_attach(t, t->vm[i / 2], uuid[i], true);
+	for (int i = 0; i < 4; i++)
+		nt_copy(t, d[i], 4096, (u8)(0x21 * i));
+	for (int i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, d[i]->st.ops, 1);
+		KUNIT_EXPECT_EQ(test, d[i]->st.errors, 0);
+		KUNIT_EXPECT_GE(test, d[i]->st.irqs, 1);
+	}
+	KUNIT_EXPECT_EQ(test, lk_stats()->irqs_spurious, 0);
+	for (int i = 0; i < 2; i++)
+		nt_vm_destroy(t, i);
+	for (int i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, l1_mdev_remove(&t->m, uuid[i]), 0);
+	KUNIT_EXPECT_EQ(test, l1_host_residue(&t->m), 0);
+	nt_done_clean(t);
+}
+
+/*
  * Pinning on demand: nothing pinned up front; after one MEMMOVE exactly
  * the L2 pages the device touched are pinned (three source pages, two
  * destination pages, the record's page) -- through I/O page faults in
@@ -875,6 +910,7 @@ static struct kunit_case nt_cases[] = {
 	KUNIT_CASE(nt_create_bad_input),
 	KUNIT_CASE(nt_create_exhausted),
 	KUNIT_CASE_PARAM(nt_two_vms_memmove, nt_mode_gen_params),
+	KUNIT_CASE(nt_shared_vectors),
 	KUNIT_CASE_PARAM(nt_demand_pinning, nt_mode_gen_params),
 	KUNIT_CASE(nt_fs_guest_ss_host),
 	KUNIT_CASE_PARAM(nt_dma_outside_l2_ram, nt_mode_gen_params),
