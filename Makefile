@@ -1,10 +1,13 @@
 # nestmed: one entry point.  See README.md and docs/build.md.
 #   make              build everything user-space (build/nestmed, test runners)
 #   make check        all tests: check-unit (plain + ASan/UBSan), fuzz-smoke,
-#                     modules, check-kernel, check-cli; last line "N passed, N failed"
+#                     modules, check-kernel, check-cli, check-qemu;
+#                     last line "N passed, N failed"
 #   make check-unit   the KUnit suites in the user-space runner, twice
 #   make check-kernel the same suites in a UML KUnit kernel (kunit.py)
 #   make check-cli    shell tests of build/nestmed (tests/cli/*.sh)
+#   make check-qemu   nmdev.ko loaded and unloaded in Debian's real 6.12 kernel
+#                     under QEMU (TCG), probe error paths on QEMU devices
 #   make modules      kbuild vsva/ as nestmed_vsva.ko and guest/ as nmdev.ko,
 #                     W=1, warning-free; checkpatch --strict on guest/
 #   make fuzz         every libFuzzer target for FUZZ_TIME s (fuzz-smoke: short)
@@ -194,6 +197,13 @@ check-kernel:
 	@scripts/deps.sh kunit
 	scripts/kunit.sh
 
+# nmdev.ko loaded and unloaded in Debian's 6.12 (the headers' ABI) under
+# QEMU/TCG; last line "N passed, N failed" (build/logs/check-qemu.log).
+.PHONY: check-qemu
+check-qemu: modules
+	@scripts/deps.sh qemu
+	scripts/qemu-smoke.sh
+
 # Shell tests of the real binary, one log each (build/logs/cli-<name>.log),
 # each closing with "N passed, N failed".
 CLI_TESTS := $(sort $(wildcard tests/cli/*.sh))
@@ -211,8 +221,9 @@ check-cli: $(B)/nestmed
 # The last line sums the plain user-space run, the UML run and the
 # check-cli scripts (the ASan+UBSan run repeats the plain cases and is not
 # added; see docs/build.md).
-check: $(B)/nestmed check-unit fuzz-smoke modules check-kernel check-cli
-	@scripts/summary.sh $(LOGS)/unit.log $(LOGS)/check-kernel.log $(CLI_LOGS)
+check: $(B)/nestmed check-unit fuzz-smoke modules check-kernel check-cli check-qemu
+	@scripts/summary.sh $(LOGS)/unit.log $(LOGS)/check-kernel.log $(CLI_LOGS) \
+		$(LOGS)/check-qemu.log
 
 # --- the program -------------------------------------------------------------
 run: $(B)/nestmed

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what a make target needs from Debian 12's packages, idempotently.
-#   scripts/deps.sh GROUP...     GROUP: unit fuzz kunit modules cli run all
+#   scripts/deps.sh GROUP...     GROUP: unit fuzz kunit modules cli qemu run all
 #   scripts/deps.sh --kdir       print the kernel headers dir for `modules`
+#   scripts/deps.sh --guest      print the unpacked guest kernel dir (`qemu`)
 # A quick no-op (dpkg-query only) when everything is present.  When
 # something is missing: as root, apt-get update once and apt-get install
 # --no-install-recommends; otherwise print the command and fail.
@@ -12,6 +13,9 @@
 # pull a linux-image and run update-initramfs): the newest
 # linux-headers-6.12.*+deb12-amd64 that apt knows is fetched with
 # apt-get download and unpacked into $NESTMED_DEPS (default <project>/.deps).
+# The same way, for `make check-qemu`, the linux-image-*-unsigned of the
+# headers' ABI (so nothing lands in the host's /boot) and busybox-static
+# are unpacked into $NESTMED_DEPS/qemu/.
 #
 # To add a group: add a case in pkgs_for() (and, for things that are not
 # plain packages, a function called from main below).
@@ -39,7 +43,13 @@ pkgs_for() {
 	# xmllint, which libvirt-clients does not depend on; python3 for the
 	# --json output).
 	cli)		echo libvirt-clients libxml2-utils python3 ;;
-	all)		for g in unit fuzz kunit modules cli; do pkgs_for "$g"; done ;;
+	# check-qemu: QEMU to boot Debian's 6.12 image (unpacked, not
+	# installed: ensure_guest); kmod's depmod writes the modules.dep the
+	# image's postinst would have, and modinfo reads nmdev.ko; xz for
+	# the .ko.xz modules.  The modules group builds nmdev.ko against the
+	# same ABI.
+	qemu)		echo qemu-system-x86 kmod xz-utils; pkgs_for modules ;;
+	all)		for g in unit fuzz kunit modules cli qemu; do pkgs_for "$g"; done ;;
 	*)		echo "deps.sh: unknown group '$1'" >&2; return 1 ;;
 	esac
 }
@@ -146,11 +156,73 @@ ensure_headers() {
 	echo "$kdir" > "$DEPS/kdir"
 }
 
+# --- check-qemu: the linux-image of the headers' ABI, and busybox ----------
+# $DEPS/qemu/<release>/ holds the unpacked image (boot/vmlinuz-<release>,
+# lib/modules/<release>/) and bin/busybox of busybox-static; .complete is
+# written last, so an interrupted unpack is redone.
+guest_release() {
+	local kdir
+	kdir=$(cat "$DEPS/kdir")
+	kdir=${kdir##*/linux-headers-}
+	echo "$kdir"
+}
+
+guest_ok() {
+	[ -f "$DEPS/qemu/$(guest_release)/.complete" ]
+}
+
+guest_download() {
+	(cd "$1" && apt-get download -qq "linux-image-$2-unsigned" \
+		busybox-static 2>"$1/err")
+}
+
+ensure_guest() {
+	local rel gdir tmp d
+	ensure_headers
+	guest_ok && return 0
+	lock
+	guest_ok && return 0
+	rel=$(guest_release)
+	gdir=$DEPS/qemu/$rel
+	echo "deps.sh: fetching linux-image-$rel-unsigned and busybox-static into $gdir"
+	rm -rf "$DEPS/qemu"
+	mkdir -p "$gdir"
+	tmp=$(mktemp -d "$DEPS/dl.XXXXXX")
+	# The headers fix the ABI (an apt-get update may have dropped it).
+	# Without apt lists (a cleaned image whose .deps/ came from a cache),
+	# update them once and retry.
+	if ! guest_download "$tmp" "$rel" &&
+	   ! { [ "$(id -u)" = 0 ] && apt_update_once && guest_download "$tmp" "$rel"; }; then
+		grep -v 'unsandboxed as root' "$tmp/err" >&2 || true
+		rm -rf "$tmp"
+		echo "deps.sh: apt has no linux-image-$rel-unsigned; remove $DEPS to move to apt's newest ABI" >&2
+		exit 1
+	fi
+	rm -f "$tmp/err"
+	for d in "$tmp"/*.deb; do
+		dpkg-deb -x "$d" "$gdir"
+	done
+	rm -rf "$tmp"
+	# The package has no modules.dep: its postinst runs depmod.
+	PATH=$PATH:/usr/sbin:/sbin depmod -b "$gdir" "$rel"
+	if [ ! -f "$gdir/boot/vmlinuz-$rel" ] || [ ! -x "$gdir/bin/busybox" ] ||
+	   [ ! -f "$gdir/lib/modules/$rel/modules.dep" ]; then
+		echo "deps.sh: incomplete guest kernel in $gdir" >&2
+		exit 1
+	fi
+	touch "$gdir/.complete"
+}
+
 main() {
 	local pkgs=() g
 	if [ "${1:-}" = --kdir ]; then
 		ensure_headers >&2
 		cat "$DEPS/kdir"
+		return
+	fi
+	if [ "${1:-}" = --guest ]; then
+		ensure_guest >&2
+		echo "$DEPS/qemu/$(guest_release)"
 		return
 	fi
 	[ $# -gt 0 ] || set -- all
@@ -161,7 +233,8 @@ main() {
 	install_pkgs "${pkgs[@]}"
 	for g in "$@"; do
 		case "$g" in
-		modules|all) ensure_headers ;;
+		modules) ensure_headers ;;
+		qemu|all) ensure_guest ;;
 		esac
 	done
 }
