@@ -360,14 +360,23 @@ static int group_due(void *ctx, const struct vsva_prg_group *g)
 	return 0;
 }
 
-/* Keep one sim event armed at the earliest deadline, if any group waits. */
+/*
+ * Keep one sim event armed at the earliest deadline while a group waits,
+ * and none once every group is answered: a timer with nothing to expire
+ * would keep a run-until-idle loop going to the timeout.  Not from the
+ * tracker's callbacks (deliver): it walks the tracker.
+ */
 static void timer_rearm(struct fault_router *fr)
 {
 	struct due_ctx d = { .due = ~0ULL,
 			     .timeout = fr->cfg.limits.response_timeout_ns };
 
-	if (!vsva_prg_total(fr->prg))
+	if (!vsva_prg_total(fr->prg)) {
+		if (fr->timer_armed)
+			sim_cancel(fr->cfg.s, timer_fire, fr);
+		fr->timer_armed = false;
 		return;
+	}
 	vsva_prg_for_each(fr->prg, group_due, &d);
 	if (fr->timer_armed && fr->timer_at <= d.due)
 		return;
@@ -399,6 +408,7 @@ u32 fault_router_expire(struct fault_router *fr)
 		map_sweep(fr, false);
 	}
 	fr->in_expire--;
+	timer_rearm(fr);
 	return n;
 }
 
@@ -595,6 +605,7 @@ static void answer_tracked(struct fault_router *fr, bool pp, u32 guest_pasid,
 	/* -ENOENT: already answered (the vIOMMU's own overflow answer). */
 	if (!vsva_prg_respond(fr->prg, 0, &resp))
 		deliver(fr, &g, &resp);
+	timer_rearm(fr);
 }
 
 static void forward(struct fault_router *fr, const struct fr_req *r)
@@ -747,6 +758,7 @@ void fault_router_guest_response(struct fault_router *fr, u16 guest_rid,
 		return;
 	}
 	deliver(fr, &g, &resp);
+	timer_rearm(fr);
 }
 
 /* ------------------------------------------------------------------ */

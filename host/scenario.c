@@ -27,7 +27,11 @@ const char scenario_default_yaml[] =
 	"# sees a vIOMMU; nmdev carves four nested mdevs out of the PF through the\n"
 	"# mdev sysfs interface; two L2 VMs use two each, with their RAM\n"
 	"# demand-faulted (block on fault: pages are pinned as the device touches\n"
-	"# them) and the L1's RAM backed by the host on first touch.\n"
+	"# them) and the L1's RAM backed by the host on first touch.  The\n"
+	"# workloads run twice; before an mdev's second pass the host reclaims\n"
+	"# 16 pages of L1 RAM under its destination buffer, which the device\n"
+	"# then faults back in through the second stage (ss-flt), while the\n"
+	"# first pass's faults went to the L1 (fs-flt).\n"
 	"version: 1\n"
 	"machine:\n"
 	"  seed: 1\n"
@@ -37,6 +41,7 @@ const char scenario_default_yaml[] =
 	"  nmdev_mode: auto\n"
 	"  pf_wqs: 64\n"
 	"  trap_ns: 10000\n"
+	"  host_reclaim: 16\n"
 	"mdevs:\n"
 	"  - 3f1c2a6e-8d4b-4c1e-9a7f-0b5d6e7f8a01\n"
 	"  - 3f1c2a6e-8d4b-4c1e-9a7f-0b5d6e7f8a02\n"
@@ -418,7 +423,7 @@ static int parse_machine(struct scn_ctx *c, yaml_node_t *n)
 {
 	static const char *const keys[] = {
 		"seed", "l1_ram", "lazy_l1_ram", "vcmd", "nmdev_mode",
-		"pf_wqs", "trap_ns", NULL
+		"pf_wqs", "trap_ns", "host_reclaim", NULL
 	};
 	struct scn_machine *m = &c->sc->machine;
 	yaml_node_t *v;
@@ -449,6 +454,17 @@ static int parse_machine(struct scn_ctx *c, yaml_node_t *n)
 	if (!ret && (v = map_get(c, n, "trap_ns")))
 		ret = get_u64(c, v, "machine.trap_ns", 1, SCN_TRAP_NS_MAX,
 			      &m->trap_ns);
+	if (!ret && (v = map_get(c, n, "host_reclaim"))) {
+		ret = get_u32(c, v, "machine.host_reclaim", 0, SCN_RECLAIM_MAX,
+			      &m->host_reclaim);
+		/*
+		 * RAM the host backed up front stays backed: there is no
+		 * second-stage fault to take it back through.
+		 */
+		if (!ret && m->host_reclaim && !m->lazy_l1_ram)
+			ret = fail(c, v, "machine.host_reclaim: %u needs lazy_l1_ram: true (the host reclaims only RAM it backs on demand)",
+				   m->host_reclaim);
+	}
 	return ret;
 }
 

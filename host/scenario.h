@@ -32,6 +32,8 @@
 #define SCN_XFER_MAX		(2 * SCN_MIB)	/* PF max transfer (2^21) */
 #define SCN_MEMMOVES_MAX	1000000
 #define SCN_TRAP_NS_MAX		1000000000ULL	/* 1 s */
+/* Pages of L1 RAM at most (16 GiB of 4 KiB pages). */
+#define SCN_RECLAIM_MAX		(SCN_L1_RAM_MAX / SCN_PAGE)
 
 enum scn_nmdev_mode {
 	SCN_MODE_AUTO,		/* nmdev picks (PASID when the vIOMMU has it) */
@@ -56,6 +58,13 @@ struct scn_machine {
 	enum scn_nmdev_mode nmdev_mode;
 	u32 pf_wqs;		/* PF work queues, 1..SCN_MAX_WQS */
 	u64 trap_ns;		/* one trapped L2 access */
+	/*
+	 * Host memory pressure: before a second pass of each mdev's
+	 * workload, the host reclaims this many L1 pages under its VM's
+	 * destination buffer (0: one pass, nothing reclaimed).  Needs
+	 * lazy_l1_ram: only memory the host backs on demand is taken back.
+	 */
+	u32 host_reclaim;
 };
 
 struct scn_mdev {

@@ -12,7 +12,9 @@
  *
  * Workloads run one mdev at a time, so the machine-wide fault-router
  * counts taken before and after an mdev's workload are that mdev's own
- * first- and second-stage faults.
+ * first- and second-stage faults.  With machine.host_reclaim they run
+ * twice, the host reclaiming L1 pages under each mdev's destination
+ * before its second pass.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -37,6 +39,7 @@ struct run_mdev {
 	u64 resumed;			/* partial completions resubmitted */
 	u64 bad_data;			/* moves whose destination was wrong */
 	u64 fs_faults, ss_faults;	/* during its workload */
+	u64 reclaimed;			/* L1 pages the host took back */
 };
 
 struct run_vm {
@@ -60,6 +63,8 @@ struct run {
 	int boot_err;
 	struct run_mdev *md;
 	struct run_vm vms[SCN_MAX_VMS];
+	u32 passes;			/* of every workload */
+	int reclaim_err;		/* first failed invalidation */
 	u64 oracle_violations;
 	u64 sim_time_ns;		/* boot to the end of the workloads */
 	u64 teardown_ns;
@@ -244,12 +249,66 @@ static int move(struct run_vm *rv, struct run_mdev *md, u64 src, u64 dst,
 	}
 }
 
+/* No page of L1 RAM under L2's [gpa, + len) is backed by the host. */
+static bool reclaimed_by_host(struct run *r, struct run_vm *rv, u64 gpa,
+			      u64 len)
+{
+	u64 l1 = rv->vm->ram_l1 + gpa, hpa;
+
+	for (u64 a = l1 & ~(SCN_PAGE - 1); a < l1 + len; a += SCN_PAGE)
+		if (!sim_vm_gpa_to_hpa(r->m.p.vm, a, &hpa))
+			return false;
+	return true;
+}
+
+/*
+ * The device can wait for the host to back a page of L1 under this mdev:
+ * PASID mode (portal mmap'ed, page requests on) with block on fault.
+ * Software mediation runs its WQs without page requests; there, as for
+ * any device that cannot fault, the host keeps what it may DMA to (VFIO
+ * type1 pins a guest's RAM), so it reclaims nothing.
+ */
+static bool device_faults_on_l1(const struct run_mdev *md)
+{
+	return md->dev->portal && md->dev->bof;
+}
+
+/*
+ * Memory pressure on the host (machine.host_reclaim): it takes back the
+ * first pages of L1 RAM under the destination half of the VM's buffer.
+ * The device faults on the second stage, so nothing pins L1's memory on
+ * the host, and L1 cannot tell: nmdev keeps its pins and first-stage
+ * mappings, and the device's next access faults in the host's stage
+ * only.  The model drops the content (it has no swap), so only
+ * destination pages are taken, which the next moves write before anyone
+ * reads them.  As after any change of the VM's second stage, what the
+ * IOMMU and the device cached of it is invalidated.
+ */
+static u64 host_reclaim(struct run *r, struct run_vm *rv)
+{
+	u64 half = rv->sv->wl.span / 2, base = rv->vm->ram_l1 + rv->buf + half;
+	u64 n = r->sc.machine.host_reclaim, done = 0;
+	int ret;
+
+	if (n > half / SCN_PAGE)
+		n = half / SCN_PAGE;
+	for (u64 p = 0; p < n; p++)
+		done += !sim_vm_unpopulate(r->m.p.vm, base + p * SCN_PAGE);
+	ret = done ? shadow_vm_ss_changed(r->m.sh) ?:
+		     hostdrv_flush_vm(r->m.p.hd, r->m.p.vm) : 0;
+	if (ret && !r->reclaim_err)
+		r->reclaim_err = ret;
+	return done;
+}
+
 /*
  * Move i copies [o, o + size) of the source half to the destination
  * half, o = (i mod slots) * size.  Where no earlier move of the VM wrote,
  * the destination is fresh L2 RAM (zero: the device's write is its first
- * touch); elsewhere it is first filled with another pattern.  Either way
- * a move that did not happen cannot pass the check.
+ * touch); so is one whose L1 pages the host reclaimed (it comes back
+ * zero, through a second-stage fault).  Elsewhere it is first filled with
+ * another pattern.  Either way a move that did not happen cannot pass the
+ * check.
  */
 static void workload(struct run *r, struct run_vm *rv, u32 slot,
 		     struct run_mdev *md)
@@ -261,7 +320,7 @@ static void workload(struct run *r, struct run_vm *rv, u32 slot,
 
 	fault_counts(r, &fs0, &ss0);
 	if (wl->memmoves && prime_cr(rv, md, cr)) {
-		md->errors = wl->memmoves;
+		md->errors += wl->memmoves;
 		return;
 	}
 	for (u32 i = 0; i < wl->memmoves; i++) {
@@ -271,6 +330,7 @@ static void workload(struct run *r, struct run_vm *rv, u32 slot,
 
 		if (l2_fill(rv->vm, rv->buf + o, wl->size, seed) ||
 		    ((i >= slots || i < rv->used_slots) &&
+		     !reclaimed_by_host(r, rv, rv->buf + half + o, wl->size) &&
 		     l2_fill(rv->vm, rv->buf + half + o, wl->size,
 			     (u8)(seed ^ 0x5a)))) {
 			md->errors++;
@@ -290,22 +350,27 @@ static void workload(struct run *r, struct run_vm *rv, u32 slot,
 	if (rv->used_slots < wl->memmoves)
 		rv->used_slots = wl->memmoves < slots ? wl->memmoves : slots;
 	fault_counts(r, &fs1, &ss1);
-	md->fs_faults = fs1 - fs0;
-	md->ss_faults = ss1 - ss0;
+	md->fs_faults += fs1 - fs0;
+	md->ss_faults += ss1 - ss0;
 }
 
 static void run_workloads(struct run *r)
 {
-	for (u32 v = 0; v < r->sc.nvms; v++) {
-		struct run_vm *rv = &r->vms[v];
+	for (u32 pass = 0; pass < r->passes; pass++) {
+		for (u32 v = 0; v < r->sc.nvms; v++) {
+			struct run_vm *rv = &r->vms[v];
 
-		if (!rv->vm || !rv->buf || !rv->cr)
-			continue;
-		for (u32 i = 0; i < rv->sv->nmdevs; i++) {
-			struct run_mdev *md = &r->md[rv->sv->mdevs[i]];
+			if (!rv->vm || !rv->buf || !rv->cr)
+				continue;
+			for (u32 i = 0; i < rv->sv->nmdevs; i++) {
+				struct run_mdev *md = &r->md[rv->sv->mdevs[i]];
 
-			if (md->dev && !md->attach_err)
+				if (!md->dev || md->attach_err)
+					continue;
+				if (pass && device_faults_on_l1(md))
+					md->reclaimed += host_reclaim(r, rv);
 				workload(r, rv, i, md);
+			}
 		}
 	}
 	for (u32 i = 0; i < r->sc.nmdevs; i++)
@@ -402,7 +467,7 @@ static void judge(struct run *r)
 
 			want_attach++;
 			attached += md->dev && !md->attach_err;
-			want_ops += sv->wl.memmoves;
+			want_ops += (u64)sv->wl.memmoves * r->passes;
 			ops += md->ops;
 			errors += md->errors;
 			bad += md->bad_data;
@@ -415,6 +480,10 @@ static void judge(struct run *r)
 	check(r, "data_verified", !bad, "%llu moves with wrong data", bad);
 	check(r, "isolation_oracle", !r->oracle_violations, "%llu violations",
 	      r->oracle_violations);
+	if (r->sc.machine.host_reclaim)
+		check(r, "host_reclaim", !r->reclaim_err,
+		      "invalidation after reclaim: %s",
+		      r->reclaim_err ? strerror(-r->reclaim_err) : "ok");
 	check(r, "host_residue", !r->host_residue,
 	      "%llu objects held for the L1 VM", r->host_residue);
 	check(r, "mdev_remove", !r->remove_err, "%s",
@@ -455,6 +524,7 @@ static bool has_pasid(const struct run_mdev *md)
 static void print_table(const struct run *r)
 {
 	u64 t_ops = 0, t_bytes = 0, t_fs = 0, t_ss = 0, t_pin = 0, t_sh = 0;
+	u64 t_rec = 0;
 
 	printf("\n%-36s  %-12s %4s %7s %-5s %8s %10s %6s %6s %6s %6s\n",
 	       "nested mdev", "L2 VM", "WQ", "PASID", "mode", "ops", "bytes",
@@ -490,9 +560,13 @@ static void print_table(const struct run *r)
 		t_ss += md->ss_faults;
 		t_pin += md->have_info && md->info.pinned > 0 ? md->info.pinned : 0;
 		t_sh += md->have_info ? md->info.shadow_entries : 0;
+		t_rec += md->reclaimed;
 	}
 	printf("%-36s  %-12s %4s %7s %-5s %8llu %10llu %6llu %6llu %6llu %6llu\n",
 	       "total", "", "", "", "", t_ops, t_bytes, t_fs, t_ss, t_pin, t_sh);
+	if (r->sc.machine.host_reclaim)
+		printf("\nhost reclaim: %llu L1 pages taken back under the destinations before the second pass; %llu second-stage faults resolved by the host\n",
+		       t_rec, t_ss);
 	printf("\nisolation oracle: %llu violations\n", r->oracle_violations);
 	printf("simulated time: %llu.%03llu ms to the end of the workloads, teardown %llu.%03llu ms\n",
 	       r->sim_time_ns / 1000000, r->sim_time_ns / 1000 % 1000,
@@ -517,6 +591,9 @@ static void print_text(const struct run *r)
 	       mc->l1_ram >> 20, mc->lazy_l1_ram ? " (host-backed on first touch)" : "",
 	       mc->vcmd ? "by VCMD" : "per PF", scenario_mode_name(mc->nmdev_mode),
 	       mc->pf_wqs, mc->trap_ns);
+	if (mc->host_reclaim)
+		printf("workloads: 2 passes; before the second the host reclaims %u L1 pages under each mdev's destination\n",
+		       mc->host_reclaim);
 	if (r->booted)
 		print_table(r);
 	for (u32 i = 0; i < r->nchecks; i++)
@@ -545,14 +622,16 @@ static void print_json(const struct run *r)
 {
 	const struct scn_machine *mc = &r->sc.machine;
 	u64 t_ops = 0, t_bytes = 0, t_fs = 0, t_ss = 0, t_pin = 0, t_sh = 0;
+	u64 t_rec = 0;
 
 	fputs("{\n  \"scenario\": ", stdout);
 	json_str(r->scn_name);
 	printf(",\n  \"seed\": %llu,\n", mc->seed);
-	printf("  \"machine\": {\"l1_ram\": %llu, \"lazy_l1_ram\": %s, \"vcmd\": %s, \"nmdev_mode\": \"%s\", \"pf_wqs\": %u, \"trap_ns\": %llu},\n",
+	printf("  \"machine\": {\"l1_ram\": %llu, \"lazy_l1_ram\": %s, \"vcmd\": %s, \"nmdev_mode\": \"%s\", \"pf_wqs\": %u, \"trap_ns\": %llu, \"host_reclaim\": %u},\n",
 	       mc->l1_ram, mc->lazy_l1_ram ? "true" : "false",
 	       mc->vcmd ? "true" : "false", scenario_mode_name(mc->nmdev_mode),
-	       mc->pf_wqs, mc->trap_ns);
+	       mc->pf_wqs, mc->trap_ns, mc->host_reclaim);
+	printf("  \"workload_passes\": %u,\n", r->passes);
 	printf("  \"booted\": %s,\n", r->booted ? "true" : "false");
 	if (!r->booted)
 		printf("  \"boot_error\": %d,\n", r->boot_err);
@@ -587,8 +666,8 @@ static void print_json(const struct run *r)
 		printf(", \"operations\": %llu, \"bytes\": %llu, \"errors\": %llu, \"bad_data\": %llu, \"resumed\": %llu",
 		       md->ops, md->bytes, md->errors, md->bad_data,
 		       md->resumed);
-		printf(", \"fs_faults\": %llu, \"ss_faults\": %llu, \"pinned_pages\": %lld, \"shadow_entries\": %llu}",
-		       md->fs_faults, md->ss_faults, pinned,
+		printf(", \"fs_faults\": %llu, \"ss_faults\": %llu, \"host_reclaimed_pages\": %llu, \"pinned_pages\": %lld, \"shadow_entries\": %llu}",
+		       md->fs_faults, md->ss_faults, md->reclaimed, pinned,
 		       md->have_info ? md->info.shadow_entries : 0);
 		t_ops += md->ops;
 		t_bytes += md->bytes;
@@ -596,10 +675,11 @@ static void print_json(const struct run *r)
 		t_ss += md->ss_faults;
 		t_pin += (u64)pinned;
 		t_sh += md->have_info ? md->info.shadow_entries : 0;
+		t_rec += md->reclaimed;
 	}
 	fputs("\n  ],\n", stdout);
-	printf("  \"totals\": {\"operations\": %llu, \"bytes\": %llu, \"fs_faults\": %llu, \"ss_faults\": %llu, \"pinned_pages\": %llu, \"shadow_entries\": %llu},\n",
-	       t_ops, t_bytes, t_fs, t_ss, t_pin, t_sh);
+	printf("  \"totals\": {\"operations\": %llu, \"bytes\": %llu, \"fs_faults\": %llu, \"ss_faults\": %llu, \"host_reclaimed_pages\": %llu, \"pinned_pages\": %llu, \"shadow_entries\": %llu},\n",
+	       t_ops, t_bytes, t_fs, t_ss, t_rec, t_pin, t_sh);
 	printf("  \"oracle_violations\": %llu,\n", r->oracle_violations);
 	printf("  \"sim_time_ns\": %llu,\n", r->sim_time_ns);
 	printf("  \"teardown\": {\"order\": \"%s\", \"clean\": %s, \"sim_ns\": %llu,\n",
@@ -699,6 +779,7 @@ int cmd_run(int argc, char **argv)
 	r->scn_name = scn ? scn : "default scenario";
 	if (have_seed)
 		r->sc.machine.seed = seed;
+	r->passes = r->sc.machine.host_reclaim ? 2 : 1;
 	r->md = calloc(r->sc.nmdevs ? r->sc.nmdevs : 1, sizeof(*r->md));
 	if (!r->md) {
 		scenario_free(&r->sc);

@@ -785,7 +785,7 @@ void spf_wq_abort(struct siov_pf *pf, struct siov_wq *wq)
 			list_add(&keep_h, &keep_t, j);
 	pf->wait_h = keep_h;
 	pf->wait_t = keep_t;
-	for (u32 i = 0; i < wq->jobs_n; i++) {
+	for (u32 i = 0; i < wq->unused; i++) {
 		j = &wq->jobs[i];
 		if (j->state == J_FREE)
 			continue;
@@ -826,7 +826,8 @@ int siov_pf_portal_write(struct siov_pf *pf, u64 off, const void *data,
 			wq->rejected++;
 		return -ENODEV;
 	}
-	if (wq->occupancy >= wq->size || !wq->free) {
+	if (wq->occupancy >= wq->size ||
+	    (!wq->free && wq->unused >= wq->jobs_n)) {
 		struct err_info ei = { .wq = w, .pasid_valid = wq->pasid_en,
 				       .pasid = wq->pasid, .detail = wq->size };
 
@@ -836,7 +837,10 @@ int siov_pf_portal_write(struct siov_pf *pf, u64 off, const void *data,
 		return -EBUSY;
 	}
 	j = wq->free;
-	wq->free = j->next;
+	if (j)
+		wq->free = j->next;
+	else
+		j = &wq->jobs[wq->unused++];
 	memset(j, 0, sizeof(*j));
 	memcpy(&j->d, data, SIOV_DESC_SIZE);
 	j->wq = w;

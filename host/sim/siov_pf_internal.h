@@ -54,7 +54,15 @@ struct siov_wq {
 	u32 pasid;
 	struct siov_job *jobs;
 	u16 jobs_n;
+	/*
+	 * Free jobs: those released (a stack) on top of jobs[unused..size),
+	 * never taken since the enable and not initialised.  Taking the
+	 * unused ones in index order gives the slots a list of all of them
+	 * would, without touching every slot at enable (4096 WQs: 64 MiB of
+	 * host memory).  Only jobs[0..unused) are ever scanned.
+	 */
 	struct siov_job *free;
+	u16 unused;
 	struct siov_job *pend_h, *pend_t, *res_h, *res_t;
 	u32 started;		/* started and not finished */
 	u64 next_seq;

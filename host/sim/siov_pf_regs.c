@@ -122,7 +122,7 @@ static bool drain_done(const struct siov_pf *pf)
 
 		if (!wq->drain_seq)
 			continue;
-		for (u32 i = 0; i < wq->jobs_n; i++)
+		for (u32 i = 0; i < wq->unused; i++)
 			if (wq->jobs[i].state != J_FREE &&
 			    wq->jobs[i].seq < wq->drain_seq)
 				return false;
@@ -297,7 +297,8 @@ static void wq_enable(struct siov_pf *pf, struct siov_wq *wq)
 	u16 size = FIELD_GET(SIOV_WQ_CFG0_SIZE, wq->cfg0);
 
 	if (!err && wq->jobs_n != size) {
-		struct siov_job *jobs = calloc(size, sizeof(*jobs));
+		/* Slots are set up when first taken (wq->unused). */
+		struct siov_job *jobs = malloc(size * sizeof(*jobs));
 
 		if (!jobs) {
 			err = SIOV_WQERR_SIZE_TOO_BIG;
@@ -315,11 +316,7 @@ static void wq_enable(struct siov_pf *pf, struct siov_wq *wq)
 		return;
 	}
 	wq->free = NULL;
-	for (int i = size - 1; i >= 0; i--) {
-		memset(&wq->jobs[i], 0, sizeof(wq->jobs[i]));
-		wq->jobs[i].next = wq->free;
-		wq->free = &wq->jobs[i];
-	}
+	wq->unused = 0;
 	wq->size = size;
 	wq->pasid_en = wq->cfg0 & SIOV_WQ_CFG0_PASID_EN;
 	wq->pasid = wq->pasid_en ? FIELD_GET(SIOV_WQ_CFG0_PASID, wq->cfg0) : 0;

@@ -72,6 +72,8 @@ expect "run: per-mdev table header" "$T/out" 'nested mdev +L2 VM +WQ +PASID +mod
 expect "run: isolation oracle line" "$T/out" '^isolation oracle: 0 violations'
 expect "run: simulated time line" "$T/out" '^simulated time: [0-9]+\.[0-9]{3} ms'
 expect "run: clean teardown" "$T/out" '^teardown \(mdev-remove-first\): clean'
+expect "run: two passes, host reclaim announced" "$T/out" '^workloads: 2 passes; before the second the host reclaims 16 L1 pages'
+expect "run: host reclaim line" "$T/out" '^host reclaim: 64 L1 pages taken back .*; 64 second-stage faults resolved by the host'
 expect "run: result line" "$T/out" '^result: ok'
 
 run "run --json: default" 0 "$BIN" run --json
@@ -81,22 +83,29 @@ json_eq "run --json: 4 nested mdevs, 2 per L2 VM" \
 	'len(d["mdevs"]), sorted(m["vm"] for m in d["mdevs"])' \
 	"4 ['l2-a', 'l2-a', 'l2-b', 'l2-b']"
 json_eq "run --json: every per-mdev field" \
-	'all(set(m) >= {"uuid","vm","wq","pasid","mode","operations","bytes","fs_faults","ss_faults","pinned_pages","shadow_entries"} for m in d["mdevs"])' \
+	'all(set(m) >= {"uuid","vm","wq","pasid","mode","operations","bytes","fs_faults","ss_faults","host_reclaimed_pages","pinned_pages","shadow_entries"} for m in d["mdevs"])' \
 	True
 json_eq "run --json: PASID mode with distinct PASIDs and WQs" \
 	'[m["mode"] for m in d["mdevs"]], len({m["pasid"] for m in d["mdevs"]}), len({m["wq"] for m in d["mdevs"]})' \
 	"['pasid', 'pasid', 'pasid', 'pasid'] 4 4"
-json_eq "run --json: 256 moves of 4 KiB each, all verified" \
-	'[(m["operations"], m["bytes"], m["errors"], m["bad_data"]) for m in d["mdevs"]] == [(256, 1048576, 0, 0)] * 4' \
-	True
-# Every page the device touched was faulted in and pinned on demand:
-# 256 sources, 256 destinations and the completion-record page.
+json_eq "run --json: two passes of 256 moves of 4 KiB each, all verified" \
+	'd["workload_passes"], [(m["operations"], m["bytes"], m["errors"], m["bad_data"]) for m in d["mdevs"]] == [(512, 2097152, 0, 0)] * 4' \
+	"2 True"
+# Both kinds of fault happen in the default run, each handled where it
+# belongs: the first pass faults every page the device touches into L1
+# (fs: nmdev pins and maps; 256 sources, 256 destinations, the record
+# page), the second finds them pinned but 16 destination pages per mdev
+# reclaimed by the host, which backs them again itself (ss).
+json_eq "run --json: first- and second-stage faults both > 0" \
+	'd["totals"]["fs_faults"] > 0, d["totals"]["ss_faults"] > 0, all(m["fs_faults"] > 0 and m["ss_faults"] > 0 for m in d["mdevs"])' \
+	"True True True"
 json_eq "run --json: demand faults and pins, page by page" \
-	'[(m["fs_faults"], m["pinned_pages"]) for m in d["mdevs"]] == [(513, 513)] * 4, all(m["ss_faults"] >= 0 for m in d["mdevs"])' \
-	"True True"
-json_eq "run --json: totals are the sums" \
-	'all(d["totals"][k] == sum(m[k] for m in d["mdevs"]) for k in ("operations","bytes","fs_faults","ss_faults","pinned_pages","shadow_entries"))' \
+	'[(m["fs_faults"], m["pinned_pages"], m["host_reclaimed_pages"], m["ss_faults"]) for m in d["mdevs"]] == [(513, 513, 16, 16)] * 4' \
 	True
+json_eq "run --json: totals are the sums" \
+	'all(d["totals"][k] == sum(m[k] for m in d["mdevs"]) for k in ("operations","bytes","fs_faults","ss_faults","host_reclaimed_pages","pinned_pages","shadow_entries"))' \
+	True
+json_eq "run --json: host_reclaim in the machine" 'd["machine"]["host_reclaim"], d["machine"]["lazy_l1_ram"]' "16 True"
 json_eq "run --json: oracle, teardown, ok" \
 	'd["oracle_violations"], d["teardown"]["clean"], d["teardown"]["host_residue"], d["ok"], all(c["ok"] for c in d["checks"])' \
 	"0 True 0 True True"
@@ -168,6 +177,35 @@ EOF
 run "run: software mediation" 0 "$BIN" run --json --scenario "$T/sw.yaml"
 json_eq "run: sw mode has no PASID" 'd["mdevs"][0]["mode"], d["mdevs"][0]["pasid"], d["mdevs"][0]["operations"]' "sw None 8"
 
+# Without page requests (software mediation) the device cannot fault on
+# L1's memory: the host reclaims nothing under it, both passes complete.
+scn sw-reclaim <<'EOF'
+machine: {nmdev_mode: sw, lazy_l1_ram: true, host_reclaim: 8}
+mdevs: {count: 1}
+vms:
+  - mdevs: [0]
+    workload: {memmoves: 8}
+EOF
+run "run: host_reclaim under sw mode" 0 "$BIN" run --json --scenario "$T/sw-reclaim.yaml"
+json_eq "run: sw mode, nothing reclaimed, no ss faults, 2 passes" \
+	'd["mdevs"][0]["host_reclaimed_pages"], d["mdevs"][0]["ss_faults"], d["mdevs"][0]["operations"], d["ok"]' "0 0 16 True"
+
+# Moves of 12 KiB: 21 fit in the 256 KiB destination half, so the first
+# pass backed 63 of its 64 pages; the host takes those 63 back (the 64th
+# was never backed), the second pass's first sweep faults each back in
+# through the second stage, the wrapped moves find them backed.
+scn reclaim-big <<'EOF'
+machine: {nmdev_mode: pasid, lazy_l1_ram: true, host_reclaim: 100}
+mdevs: {count: 1}
+vms:
+  - mdevs: [0]
+    workload: {memmoves: 40, size: 12K, span: 512K}
+EOF
+run "run: host_reclaim, 12 KiB moves" 0 "$BIN" run --json --scenario "$T/reclaim-big.yaml"
+json_eq "run: reclaimed pages fault back in, data verified" \
+	'd["mdevs"][0]["host_reclaimed_pages"], d["mdevs"][0]["ss_faults"], d["mdevs"][0]["operations"], d["mdevs"][0]["bad_data"], d["oracle_violations"], d["ok"]' \
+	"63 63 80 0 0 True"
+
 # --- bad input --------------------------------------------------------------------
 run "run: missing scenario file" 2 "$BIN" run --scenario "$T/nope.yaml"
 expect "run: missing file named" "$T/err" "nope.yaml: No such file or directory"
@@ -182,6 +220,11 @@ printf 'machine:\n  seed: 1\n  lazy: true\n' > "$T/key.yaml"
 run "run: unknown key" 2 "$BIN" run --scenario "$T/key.yaml" --json
 expect "run: unknown key has file:line" "$T/err" "key.yaml:3: machine: unknown key 'lazy'"
 quiet_stdout "run: unknown key"
+
+printf 'machine:\n  host_reclaim: 4\n' > "$T/reclaim.yaml"
+run "run: host_reclaim without lazy L1 RAM" 2 "$BIN" run --scenario "$T/reclaim.yaml"
+expect "run: host_reclaim error has file:line" "$T/err" "reclaim.yaml:2: machine.host_reclaim: 4 needs lazy_l1_ram: true"
+quiet_stdout "run: host_reclaim without lazy L1 RAM"
 
 printf 'mdevs: {count: 2}\nvms:\n  - mdevs: [0]\n  - mdevs: [5]\n' > "$T/ref.yaml"
 run "run: unknown mdev reference" 2 "$BIN" run --scenario "$T/ref.yaml"

@@ -625,6 +625,74 @@ static void timeout_answers_invalid_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->fake.responses, 2);
 }
 
+/*
+ * The response timer is armed only while a group waits for the guest:
+ * once every group is answered the router leaves no event behind, so a
+ * run until idle ends with the last answer instead of jumping the
+ * simulated clock to the timeout (1 ms here).
+ */
+static void timer_gone_when_all_answered(struct kunit *test)
+{
+	struct rt *t = rt_unit(test, 0, 0);
+
+	t->mode = G_ANSWER;
+	t->delay = 3000;
+	dev_req(t, 0, IOVA + 4 * MB, true, true, 1);
+	dev_req(t, 1, IOVA + 4 * MB, true, true, 2);
+	KUNIT_EXPECT_EQ(test, fault_router_outstanding(t->fr), 2);
+	/* Two guest answers and the timer. */
+	KUNIT_EXPECT_EQ(test, sim_pending(t->s), 3);
+	sim_run(t->s, 0);
+	KUNIT_EXPECT_EQ(test, t->answered_by_guest, 2);
+	KUNIT_EXPECT_EQ(test, t->fake.responses, 2);
+	KUNIT_EXPECT_EQ(test, ST(t)->timeouts, 0);
+	KUNIT_EXPECT_EQ(test, t->s->now, 3000);
+	KUNIT_EXPECT_EQ(test, sim_pending(t->s), 0);
+
+	/* Answered from outside any event: the timer goes at once. */
+	t->mode = G_HOLD;
+	dev_req(t, 0, IOVA + 5 * MB, true, true, 3);
+	KUNIT_EXPECT_EQ(test, sim_pending(t->s), 1);
+	fault_router_guest_response(t->fr, GUEST_RID, true, GUEST_PASID0, 3,
+				    VTD_PRG_RESP_SUCCESS);
+	KUNIT_EXPECT_EQ(test, sim_pending(t->s), 0);
+
+	/* And when the PASID goes away with its groups. */
+	dev_req(t, 0, IOVA + 5 * MB, true, true, 4);
+	KUNIT_EXPECT_EQ(test, sim_pending(t->s), 1);
+	KUNIT_EXPECT_EQ(test, fault_router_pasid_gone(t->fr, PHYS_PASID0), 1);
+	KUNIT_EXPECT_EQ(test, sim_pending(t->s), 0);
+	KUNIT_EXPECT_EQ(test, t->s->now, 3000);
+	KUNIT_EXPECT_EQ(test, t->fake.responses, 4);
+	rt_fini(t);
+}
+
+/*
+ * One of two groups answered: the other still times out at its own
+ * deadline, then nothing is left queued.
+ */
+static void timer_kept_for_the_rest(struct kunit *test)
+{
+	struct rt *t = rt_unit(test, 0, 50000);
+
+	t->mode = G_HOLD;
+	dev_req(t, 0, IOVA + 4 * MB, true, true, 1);
+	sim_schedule(t->s, 20000, noop_ev, NULL);
+	KUNIT_ASSERT_TRUE(test, sim_step(t->s));	/* now = 20000 */
+	dev_req(t, 1, IOVA + 4 * MB, true, true, 2);
+	fault_router_guest_response(t->fr, GUEST_RID, true, GUEST_PASID0, 1,
+				    VTD_PRG_RESP_SUCCESS);
+	KUNIT_EXPECT_EQ(test, sim_pending(t->s), 1);
+	sim_run(t->s, 0);
+	KUNIT_EXPECT_EQ(test, ST(t)->timeouts, 1);
+	KUNIT_EXPECT_EQ(test, t->fake.count[1][2], 1);
+	KUNIT_EXPECT_EQ(test, t->fake.last_code, VTD_PRG_RESP_INVALID);
+	KUNIT_EXPECT_EQ(test, t->s->now, 70000);
+	KUNIT_EXPECT_EQ(test, sim_pending(t->s), 0);
+	rt_fini(t);
+	KUNIT_EXPECT_EQ(test, t->fake.responses, 2);
+}
+
 static void destroy_answers_outstanding_once(struct kunit *test)
 {
 	struct rt *t = rt_unit(test, 0, 0);
@@ -1289,6 +1357,8 @@ static struct kunit_case fault_router_cases[] = {
 	KUNIT_CASE(vprq_full_answers_success_once),
 	KUNIT_CASE(guest_refusal_answers_invalid_once),
 	KUNIT_CASE(timeout_answers_invalid_once),
+	KUNIT_CASE(timer_gone_when_all_answered),
+	KUNIT_CASE(timer_kept_for_the_rest),
 	KUNIT_CASE(destroy_answers_outstanding_once),
 	KUNIT_CASE(guest_reset_answers_and_router_lives_on),
 	KUNIT_CASE(pasid_gone_answers_only_its_groups),

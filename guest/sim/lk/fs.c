@@ -15,11 +15,23 @@
 #define LK_MAX_EVENTFDS	1024
 #define LK_FIRST_FD	3	/* after stdin, stdout, stderr */
 
-/* A sysfs or debugfs node. */
+/*
+ * A sysfs or debugfs node.  A directory finds a child by name through a
+ * hash table (kernfs keeps an rbtree keyed by name hash for the same
+ * reason: /sys/bus/mdev/devices/ holds thousands of entries, and every
+ * path walk passes through it).  The children list is in creation order
+ * and sorted by name only when listed, which is rare.
+ */
 struct dentry {
 	struct dentry *parent;
-	struct list_head children;	/* sorted by name */
+	struct list_head children;
 	struct list_head sibling;
+	struct dentry **buckets;	/* children by d_hash(), chained */
+	unsigned int nbuckets;		/* a power of two; 0: no child yet */
+	unsigned int nchildren;
+	bool sorted;			/* children is in name order */
+	struct dentry *hnext;		/* the parent's bucket chain */
+	u32 hash;
 	bool dir;
 	/* sysfs */
 	lk_show_fn show;
@@ -31,57 +43,150 @@ struct dentry {
 	void *data;
 	const struct file_operations *fops;
 	const char *name;		/* stored after the node */
+	size_t namelen;
 };
 
 static struct dentry sysfs_root = {
 	.dir = true, .children = LIST_HEAD_INIT(sysfs_root.children),
-	.name = "",
+	.sorted = true, .name = "",
 };
 static struct dentry debugfs_root = {
 	.dir = true, .children = LIST_HEAD_INIT(debugfs_root.children),
-	.name = "",
+	.sorted = true, .name = "",
 };
 
 /* ------------------------------------------------------------------ */
 /* the tree                                                           */
 /* ------------------------------------------------------------------ */
-/* strcmp of NUL-terminated @a against @b of @blen bytes. */
-static int name_cmp(const char *a, const char *b, size_t blen)
-{
-	int r = strncmp(a, b, blen);
+#define D_MIN_BUCKETS	8
 
-	return r ? r : (a[blen] ? 1 : 0);
+/* FNV-1a: names are short, and any spread does. */
+static u32 d_hash(const char *name, size_t len)
+{
+	u32 h = 2166136261u;
+
+	while (len--)
+		h = (h ^ (u8)*name++) * 16777619u;
+	return h;
 }
 
 static struct dentry *d_child(struct dentry *dir, const char *name,
 			      size_t len)
 {
+	u32 hash = d_hash(name, len);
 	struct dentry *d;
 
-	list_for_each_entry(d, &dir->children, sibling)
-		if (!name_cmp(d->name, name, len))
+	if (!dir->nbuckets)
+		return NULL;
+	for (d = dir->buckets[hash & (dir->nbuckets - 1)]; d; d = d->hnext)
+		if (d->hash == hash && d->namelen == len &&
+		    !memcmp(d->name, name, len))
 			return d;
 	return NULL;
+}
+
+/*
+ * Rehash @dir's children into @n buckets.  Only the first table is a
+ * must: a table that cannot grow stays correct with longer chains.
+ */
+static int d_rehash(struct dentry *dir, unsigned int n)
+{
+	struct dentry **b = calloc(n, sizeof(*b)), *d;
+
+	if (!b)
+		return -ENOMEM;
+	list_for_each_entry(d, &dir->children, sibling) {
+		d->hnext = b[d->hash & (n - 1)];
+		b[d->hash & (n - 1)] = d;
+	}
+	free(dir->buckets);
+	dir->buckets = b;
+	dir->nbuckets = n;
+	return 0;
 }
 
 static struct dentry *d_new(struct dentry *dir, const char *name, size_t len,
 			    bool is_dir)
 {
-	struct dentry *d = calloc(1, sizeof(*d) + len + 1);
-	struct list_head *pos;
+	struct dentry *d, **b;
 
+	if (!dir->nbuckets) {
+		if (d_rehash(dir, D_MIN_BUCKETS))
+			return NULL;
+	} else if (dir->nchildren >= dir->nbuckets &&
+		   dir->nbuckets <= UINT_MAX / 2) {
+		d_rehash(dir, 2 * dir->nbuckets);	/* or longer chains */
+	}
+	d = calloc(1, sizeof(*d) + len + 1);
 	if (!d)
 		return NULL;
 	d->name = memcpy(d + 1, name, len);
+	d->namelen = len;
+	d->hash = d_hash(name, len);
 	d->dir = is_dir;
 	d->parent = dir;
+	d->sorted = true;
 	INIT_LIST_HEAD(&d->children);
-	for (pos = dir->children.next; pos != &dir->children; pos = pos->next)
-		if (strcmp(list_entry(pos, struct dentry, sibling)->name,
-			   d->name) > 0)
-			break;
-	list_add_tail(&d->sibling, pos);
+	b = &dir->buckets[d->hash & (dir->nbuckets - 1)];
+	d->hnext = *b;
+	*b = d;
+	/* Appending to a sorted list keeps it sorted if the name is last. */
+	if (dir->sorted && !list_empty(&dir->children) &&
+	    strcmp(list_entry(dir->children.prev, struct dentry,
+			      sibling)->name, d->name) > 0)
+		dir->sorted = false;
+	list_add_tail(&d->sibling, &dir->children);
+	dir->nchildren++;
 	return d;
+}
+
+static bool d_before(const struct list_head *a, const struct list_head *b)
+{
+	return strcmp(list_entry(a, struct dentry, sibling)->name,
+		      list_entry(b, struct dentry, sibling)->name) < 0;
+}
+
+/* Merge sort of a chain of @n siblings, by name; the result ends in NULL. */
+static struct list_head *d_sort_chain(struct list_head *l, unsigned int n)
+{
+	struct list_head *r = l, *head = NULL, **tail = &head;
+	unsigned int i;
+
+	if (n < 2) {
+		if (n)
+			l->next = NULL;
+		return l;
+	}
+	for (i = 0; i < n / 2; i++)
+		r = r->next;
+	l = d_sort_chain(l, n / 2);
+	r = d_sort_chain(r, n - n / 2);
+	while (l && r) {
+		struct list_head **min = d_before(l, r) ? &l : &r;
+
+		*tail = *min;
+		tail = &(*min)->next;
+		*min = (*min)->next;
+	}
+	*tail = l ? l : r;
+	return head;
+}
+
+/* Puts @dir's children in name order, as listing shows them. */
+static void d_sort(struct dentry *dir)
+{
+	struct list_head *head = &dir->children, *p, *prev = head;
+
+	if (dir->sorted || dir->nchildren < 2) {
+		dir->sorted = true;
+		return;
+	}
+	p = d_sort_chain(head->next, dir->nchildren);
+	for (head->next = p; p; prev = p, p = p->next)
+		p->prev = prev;
+	prev->next = head;
+	head->prev = prev;
+	dir->sorted = true;
 }
 
 static unsigned int d_free(struct dentry *d);
@@ -94,6 +199,10 @@ static unsigned int d_free_children(struct dentry *d)
 	while (!list_empty(&d->children))
 		files += d_free(list_first_entry(&d->children, struct dentry,
 						 sibling));
+	free(d->buckets);
+	d->buckets = NULL;
+	d->nbuckets = 0;
+	d->sorted = true;
 	return files;
 }
 
@@ -101,10 +210,16 @@ static unsigned int d_free_children(struct dentry *d)
 static unsigned int d_free(struct dentry *d)
 {
 	unsigned int files = d_free_children(d) + !d->dir;
+	struct dentry *dir = d->parent, **pp;
 
-	if (!d->parent)
+	if (!dir)
 		return files;
+	for (pp = &dir->buckets[d->hash & (dir->nbuckets - 1)]; *pp != d;
+	     pp = &(*pp)->hnext)
+		;
+	*pp = d->hnext;
 	list_del(&d->sibling);
+	dir->nchildren--;
 	free(d);
 	return files;
 }
@@ -373,6 +488,39 @@ static struct dentry *sysfs_file(const char *path, int *err)
 	return d;
 }
 
+/*
+ * The zeroed page show() and store() are handed.  One is kept between
+ * accesses: a page-aligned allocation per access cost more than the
+ * attribute itself (mdev creation reads one per device).  A show or store
+ * that accesses sysfs itself gets a page of its own.
+ */
+static char *sysfs_page;
+static bool sysfs_page_busy;
+
+static char *sysfs_page_get(void)
+{
+	char *page = sysfs_page_busy ? NULL : sysfs_page;
+
+	if (!page) {
+		page = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+		if (!page)
+			return NULL;
+		if (!sysfs_page_busy)
+			sysfs_page = page;
+	}
+	sysfs_page_busy |= page == sysfs_page;
+	memset(page, 0, PAGE_SIZE);
+	return page;
+}
+
+static void sysfs_page_put(char *page)
+{
+	if (page == sysfs_page)
+		sysfs_page_busy = false;
+	else
+		free(page);
+}
+
 /* The text, NUL-terminated and cut to @len - 1; its length or -errno. */
 ssize_t lk_sysfs_read(const char *path, char *buf, size_t len)
 {
@@ -388,10 +536,9 @@ ssize_t lk_sysfs_read(const char *path, char *buf, size_t len)
 	if (!buf || !len)
 		return -EINVAL;
 	/* The kernel hands show() a zeroed page. */
-	page = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	page = sysfs_page_get();
 	if (!page)
 		return -ENOMEM;
-	memset(page, 0, PAGE_SIZE);
 	ret = d->show(d->ctx, page);
 	if (ret >= (ssize_t)PAGE_SIZE) {
 		pr_err("sysfs: %s: show returned bad count %zd\n", path, ret);
@@ -402,7 +549,7 @@ ssize_t lk_sysfs_read(const char *path, char *buf, size_t len)
 		memcpy(buf, page, ret);
 		buf[ret] = '\0';
 	}
-	free(page);
+	sysfs_page_put(page);
 	return ret;
 }
 
@@ -424,12 +571,12 @@ int lk_sysfs_write(const char *path, const char *val)
 		len--;
 	if (len >= PAGE_SIZE)
 		return -EINVAL;
-	page = calloc(1, PAGE_SIZE);
+	page = sysfs_page_get();
 	if (!page)
 		return -ENOMEM;
 	memcpy(page, val, len);
 	err = d->store(d->ctx, page, len);
-	free(page);
+	sysfs_page_put(page);
 	return err < 0 ? err : 0;
 }
 
@@ -444,6 +591,7 @@ int lk_sysfs_list(const char *dir, char *buf, size_t len)
 		return err;
 	if (!d->dir)
 		return -ENOTDIR;
+	d_sort(d);
 	list_for_each_entry(c, &d->children, sibling) {
 		size_t sz = strlen(c->name) + 1;
 
@@ -721,6 +869,10 @@ void lk_fs_fini(void)
 {
 	unsigned int files = d_free_children(&sysfs_root) +
 			     d_free_children(&debugfs_root);
+
+	free(sysfs_page);
+	sysfs_page = NULL;
+	sysfs_page_busy = false;
 
 	if (files) {
 		pr_err("lk: %u sysfs/debugfs files left at shutdown\n", files);

@@ -15,9 +15,22 @@
 
 #define MDEV_UUID_LEN	36	/* UUID_STRING_LEN */
 #define MDEV_PATH_MAX	256
+#define MDEV_HASH_BITS	12
+
+/*
+ * An mdev_device with the core's index by UUID.  Linux checks a new UUID
+ * against its global mdev_list; device_add's kernfs name lookup is what
+ * keeps that cheap there, so here the duplicate check is a hash lookup.
+ * Every mdev on a parent's lk_mdevs is in the table, and only those.
+ */
+struct lk_mdev {
+	struct mdev_device mdev;
+	struct lk_mdev *hnext;
+};
 
 static LIST_HEAD(mdev_drivers);
 static LIST_HEAD(mdev_parents);
+static struct lk_mdev *mdev_hash[1 << MDEV_HASH_BITS];
 
 static bool mdev_driver_registered(const struct mdev_driver *drv)
 {
@@ -104,16 +117,51 @@ static int mdev_guid_parse(const char *s, guid_t *guid, char *name)
 	return 0;
 }
 
+static struct lk_mdev **mdev_bucket(const guid_t *uuid)
+{
+	u32 h = 2166136261u;	/* FNV-1a */
+
+	for (unsigned int i = 0; i < sizeof(uuid->b); i++)
+		h = (h ^ uuid->b[i]) * 16777619u;
+	return &mdev_hash[h >> (32 - MDEV_HASH_BITS)];
+}
+
 static struct mdev_device *mdev_find(const guid_t *uuid)
 {
-	struct mdev_parent *p;
-	struct mdev_device *mdev;
+	struct lk_mdev *m;
 
-	list_for_each_entry(p, &mdev_parents, lk_node)
-		list_for_each_entry(mdev, &p->lk_mdevs, lk_node)
-			if (!memcmp(&mdev->uuid, uuid, sizeof(*uuid)))
-				return mdev;
+	for (m = *mdev_bucket(uuid); m; m = m->hnext)
+		if (!memcmp(&m->mdev.uuid, uuid, sizeof(*uuid)))
+			return &m->mdev;
 	return NULL;
+}
+
+/* On a parent's list and in the index, or off both. */
+static void mdev_link(struct mdev_device *mdev, struct mdev_parent *parent)
+{
+	struct lk_mdev *m = container_of(mdev, struct lk_mdev, mdev),
+		       **b = mdev_bucket(&mdev->uuid);
+
+	list_add_tail(&mdev->lk_node, &parent->lk_mdevs);
+	m->hnext = *b;
+	*b = m;
+}
+
+static void mdev_unlink(struct mdev_device *mdev)
+{
+	struct lk_mdev *m = container_of(mdev, struct lk_mdev, mdev), **pp;
+
+	list_del(&mdev->lk_node);
+	for (pp = mdev_bucket(&mdev->uuid); *pp; pp = &(*pp)->hnext)
+		if (*pp == m) {
+			*pp = m->hnext;
+			break;
+		}
+}
+
+static void mdev_free(struct mdev_device *mdev)
+{
+	kfree(container_of(mdev, struct lk_mdev, mdev));
 }
 
 /* kstrtoul(buf, 0, ...): '+', 0x/0 prefixes, one trailing newline. */
@@ -209,11 +257,11 @@ static void mdev_device_remove(struct mdev_device *mdev)
 		drv->remove(mdev);
 	lk_devres_release_all(&mdev->dev);
 	mdev->dev.driver = NULL;
-	list_del(&mdev->lk_node);
+	mdev_unlink(mdev);
 	if (!drv->get_available)
 		atomic_inc(&parent->available_instances);
 	dev_dbg(&mdev->dev, "MDEV: destroyed\n");
-	kfree(mdev);
+	mdev_free(mdev);
 }
 
 static int mdev_device_create(struct mdev_type *type, const guid_t *uuid,
@@ -222,6 +270,7 @@ static int mdev_device_create(struct mdev_type *type, const guid_t *uuid,
 	struct mdev_parent *parent = type->parent;
 	struct mdev_driver *drv = parent->mdev_driver;
 	struct mdev_device *mdev;
+	struct lk_mdev *m;
 	int ret;
 
 	if (mdev_find(uuid))
@@ -236,16 +285,17 @@ static int mdev_device_create(struct mdev_type *type, const guid_t *uuid,
 	}
 
 	ret = -ENOMEM;
-	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL);
-	if (!mdev)
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
 		goto err_avail;
+	mdev = &m->mdev;
 	lk_device_init(&mdev->dev, parent->dev, mdev);
 	ret = dev_set_name(&mdev->dev, "%s", name);
 	if (ret)
 		goto err_free;
 	mdev->uuid = *uuid;
 	mdev->type = type;
-	list_add_tail(&mdev->lk_node, &parent->lk_mdevs);
+	mdev_link(mdev, parent);
 
 	/* really_probe: dev->driver is set while probe runs. */
 	mdev->dev.driver = &drv->driver;
@@ -264,9 +314,9 @@ static int mdev_device_create(struct mdev_type *type, const guid_t *uuid,
 
 err_unbind:
 	lk_devres_release_all(&mdev->dev);
-	list_del(&mdev->lk_node);
+	mdev_unlink(mdev);
 err_free:
-	kfree(mdev);
+	mdev_free(mdev);
 err_avail:
 	if (!drv->get_available)
 		atomic_inc(&parent->available_instances);
@@ -475,6 +525,7 @@ int lk_mdev_init(void)
 {
 	INIT_LIST_HEAD(&mdev_drivers);
 	INIT_LIST_HEAD(&mdev_parents);
+	memset(mdev_hash, 0, sizeof(mdev_hash));
 	return 0;
 }
 
@@ -490,8 +541,8 @@ void lk_mdev_fini(void)
 		list_for_each_entry_safe(mdev, mn, &p->lk_mdevs, lk_node) {
 			lk_st.leaks++;
 			mdev_unpublish(mdev);
-			list_del(&mdev->lk_node);
-			kfree(mdev);
+			mdev_unlink(mdev);
+			mdev_free(mdev);
 		}
 		snprintf(path, sizeof(path), "/sys/class/mdev_bus/%s",
 			 dev_name(p->dev));

@@ -24,11 +24,14 @@
 #define VFIO_PIN_PAGES_MAX_ENTRIES	(PAGE_SIZE / sizeof(unsigned long))
 #define VFIO_DMA_ENTRY_LIMIT		U16_MAX	/* type1's dma_entry_limit */
 #define LK_VFIO_VA_BASE			0x7f5000000000ULL
+#define VFIO_NAME_HASH_BITS		12
 
 struct lk_vfio {
 	struct vfio_device *vdev;
 	int refcount;
 	bool registered;
+	struct lk_vfio *hnext;		/* vfio_by_name, while registered */
+	struct lk_vfio **hbucket;	/* its chain (the name it had then) */
 	struct list_head node;		/* vfio_devs: every live device */
 	struct lk_vfio_container *c;	/* while open */
 	struct list_head c_node;	/* c->devs */
@@ -72,6 +75,12 @@ struct lk_vma {
 static LIST_HEAD(vfio_devs);
 static LIST_HEAD(vfio_containers);
 static u64 vfio_next_va;
+/*
+ * Registered devices by name.  Linux finds a device by name in its group
+ * (one device per mdev group) and device_add refuses a duplicate name
+ * through kernfs; with thousands of mdevs a list scan would be the cost.
+ */
+static struct lk_vfio *vfio_by_name[1 << VFIO_NAME_HASH_BITS];
 
 /* ---- the container's mappings --------------------------------------- */
 
@@ -323,12 +332,21 @@ void vfio_put_device(struct vfio_device *device)
 	kfree(device);
 }
 
+static struct lk_vfio **vfio_name_bucket(const char *name)
+{
+	u32 h = 2166136261u;	/* FNV-1a */
+
+	while (*name)
+		h = (h ^ (u8)*name++) * 16777619u;
+	return &vfio_by_name[h >> (32 - VFIO_NAME_HASH_BITS)];
+}
+
 static struct lk_vfio *vfio_find_registered(const char *name)
 {
 	struct lk_vfio *v;
 
-	list_for_each_entry(v, &vfio_devs, node)
-		if (v->registered && !strcmp(dev_name(v->vdev->dev), name))
+	for (v = *vfio_name_bucket(name); v; v = v->hnext)
+		if (!strcmp(dev_name(v->vdev->dev), name))
 			return v;
 	return NULL;
 }
@@ -336,7 +354,7 @@ static struct lk_vfio *vfio_find_registered(const char *name)
 int vfio_register_emulated_iommu_dev(struct vfio_device *device)
 {
 	const struct vfio_device_ops *ops = device->ops;
-	struct lk_vfio *v = device->lk;
+	struct lk_vfio *v = device->lk, **b;
 
 	/* Linux with CONFIG_IOMMUFD (Debian's) insists on these. */
 	if (WARN_ON(!ops->bind_iommufd || !ops->unbind_iommufd ||
@@ -346,6 +364,10 @@ int vfio_register_emulated_iommu_dev(struct vfio_device *device)
 		return -EBUSY;
 	if (vfio_find_registered(dev_name(device->dev)))
 		return -EEXIST;
+	b = vfio_name_bucket(dev_name(device->dev));
+	v->hbucket = b;
+	v->hnext = *b;
+	*b = v;
 	v->registered = true;
 	return 0;
 }
@@ -384,13 +406,18 @@ static void vfio_fd_release(struct lk_vfio_fd *fd)
 
 void vfio_unregister_group_dev(struct vfio_device *device)
 {
-	struct lk_vfio *v = device->lk;
+	struct lk_vfio *v = device->lk, **pp;
 	struct lk_vfio_fd *fd;
 	bool asked;
 
 	if (WARN_ON(!v->registered))
 		return;
 	v->registered = false;		/* no new opens */
+	for (pp = v->hbucket; *pp; pp = &(*pp)->hnext)
+		if (*pp == v) {
+			*pp = v->hnext;
+			break;
+		}
 	if (!device->open_count)
 		return;
 
@@ -826,6 +853,7 @@ int lk_vfio_init(void)
 {
 	INIT_LIST_HEAD(&vfio_devs);
 	INIT_LIST_HEAD(&vfio_containers);
+	memset(vfio_by_name, 0, sizeof(vfio_by_name));
 	vfio_next_va = LK_VFIO_VA_BASE;
 	return 0;
 }
@@ -862,4 +890,5 @@ void lk_vfio_fini(void)
 	}
 	INIT_LIST_HEAD(&vfio_containers);
 	INIT_LIST_HEAD(&vfio_devs);
+	memset(vfio_by_name, 0, sizeof(vfio_by_name));
 }
