@@ -12,6 +12,7 @@
 #include <kunit/test.h>
 
 #include "lk/lk_internal.h"
+#include "lk_test_pf.h"
 #include "../host/e2e_fixture.h"
 
 #define IT_BAR0		0xf0000000ULL
@@ -45,38 +46,12 @@ struct it {
 
 static struct it *it_cur;
 
-static u32 pf_cfg_read(void *ctx, u32 off, unsigned int size)
-{
-	return siov_pf_cfg_read(ctx, off, size);
-}
-
-static void pf_cfg_write(void *ctx, u32 off, unsigned int size, u32 val)
-{
-	siov_pf_cfg_write(ctx, off, size, val);
-}
-
-static u64 pf_mmio_read(void *ctx, unsigned int bar, u64 off,
-			unsigned int size)
-{
-	return siov_pf_mmio_read(ctx, bar, off, size);
-}
-
-static void pf_mmio_write(void *ctx, unsigned int bar, u64 off,
-			  unsigned int size, u64 val)
-{
-	siov_pf_mmio_write(ctx, bar, off, size, val);
-}
-
-static const struct lk_pci_ops pf_ops = {
-	.cfg_read = pf_cfg_read, .cfg_write = pf_cfg_write,
-	.mmio_read = pf_mmio_read, .mmio_write = pf_mmio_write,
-};
 
 static struct pci_dev *it_add(struct it *it, u8 devfn,
 			      struct gvtd_device *gd)
 {
 	struct lk_pci_dev_cfg pc = {
-		.devfn = devfn, .ops = &pf_ops, .ctx = it->t->p.pf,
+		.devfn = devfn, .ops = &lk_test_pf_ops, .ctx = it->t->p.pf,
 		.iommu_dev = gd,
 	};
 

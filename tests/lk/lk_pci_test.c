@@ -15,6 +15,7 @@
 #include <kunit/test.h>
 
 #include "lk/lk_internal.h"
+#include "lk_test_pf.h"
 #include "gmem.h"
 #include "siov_pf.h"
 
@@ -38,40 +39,6 @@ struct pt {
 
 /* ---- the PF as a PCI device ----------------------------------------- */
 
-static u32 pf_cfg_read(void *ctx, u32 off, unsigned int size)
-{
-	return siov_pf_cfg_read(ctx, off, size);
-}
-
-static void pf_cfg_write(void *ctx, u32 off, unsigned int size, u32 val)
-{
-	siov_pf_cfg_write(ctx, off, size, val);
-}
-
-static u64 pf_mmio_read(void *ctx, unsigned int bar, u64 off,
-			unsigned int size)
-{
-	return siov_pf_mmio_read(ctx, bar, off, size);
-}
-
-static void pf_mmio_write(void *ctx, unsigned int bar, u64 off,
-			  unsigned int size, u64 val)
-{
-	siov_pf_mmio_write(ctx, bar, off, size, val);
-}
-
-static int pf_portal_write(void *ctx, unsigned int bar, u64 off,
-			   const void *data, unsigned int len)
-{
-	return bar == SIOV_BAR2 ? siov_pf_portal_write(ctx, off, data, len) :
-				  -EINVAL;
-}
-
-static const struct lk_pci_ops pf_ops = {
-	.cfg_read = pf_cfg_read, .cfg_write = pf_cfg_write,
-	.mmio_read = pf_mmio_read, .mmio_write = pf_mmio_write,
-	.portal_write = pf_portal_write,
-};
 
 /* The PF's MSI-X messages reach the L1 CPUs. */
 static void pf_msi(void *ctx, u64 addr, u32 data, bool ims, u16 index)
@@ -190,7 +157,7 @@ static struct pci_driver tdrv = {
 static struct pci_dev *pt_add_pf(struct pt *t)
 {
 	struct lk_pci_dev_cfg pc = {
-		.bus = 0, .devfn = PT_DEVFN, .ops = &pf_ops, .ctx = t->pf,
+		.bus = 0, .devfn = PT_DEVFN, .ops = &lk_test_pf_ops, .ctx = t->pf,
 		.msi_base = PT_MSI_BASE,
 	};
 
