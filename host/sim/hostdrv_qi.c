@@ -14,12 +14,26 @@ struct wait_ctx {
 	u32 seq;
 };
 
+/*
+ * Every inv-wait writes its sequence number to the one status word, and
+ * the unit completes them in queue order: a submission made while another
+ * waits (from a sim event during the wait) overwrites the waiter's number
+ * with a later one.  So a wait is done once the word holds its number or a
+ * later one (serial-number order; sequence 0 is never used).
+ */
+static bool seq_reached(const struct hostdrv *hd, u32 seq)
+{
+	u32 now = *hd->status;
+
+	return now && (s32)(now - seq) >= 0;
+}
+
 static bool wait_done(void *arg)
 {
 	struct wait_ctx *w = arg;
 	struct hostdrv *hd = w->hd;
 
-	if (*hd->status == w->seq)
+	if (seq_reached(hd, w->seq))
 		return true;
 	return hd_rd(hd, VTD_FSTS_REG, 4) & (VTD_FSTS_IQE | VTD_FSTS_ITE);
 }
@@ -119,7 +133,7 @@ static int iq_submit_raw(struct hostdrv *hd, const u64 (*qw)[4], unsigned int n,
 		  n == 1 ? "" : "s", w.seq, wait.wait.pd ? " (PD)" : "");
 	hd_wr(hd, VTD_IQT_REG, 8, hd->iq_tail);
 	done = sim_run_until(hd->s, wait_done, &w, hd->cfg.wait_max_events) &&
-	       *hd->status == w.seq;
+	       seq_reached(hd, w.seq);
 	hd->st.wait_events += hd->s->events_run - ev0;
 	return iq_check(hd, done);
 }

@@ -788,6 +788,48 @@ static void detach_frees_everything(struct kunit *test)
 	sim_fini(&f.s);
 }
 
+/*
+ * A submission made while another waits (a sim event that submits during
+ * the outer wait, as the fault router does when it answers a request while
+ * the host waits on an earlier response): both inv-waits write the one
+ * status word, the inner one last; the outer must still see its own
+ * completion, not wait until the queue runs dry and time out.
+ */
+static int nested_ret = 1;
+
+static void nested_submit(struct sim *s, void *arg)
+{
+	struct fx *f = arg;
+	struct vsva_inv_op op = {
+		.kind = VSVA_INV_PIOTLB, .gran = VSVA_INV_G_PASID,
+		.did = 1, .pasid = 5,
+	};
+
+	nested_ret = f->pi->ops->inv_submit(f->pi, &op, 1);
+}
+
+static void nested_submissions_both_complete(struct kunit *test)
+{
+	struct vsva_inv_op op = {
+		.kind = VSVA_INV_PIOTLB, .gran = VSVA_INV_G_PASID,
+		.did = 1, .pasid = 4,
+	};
+	const struct hostdrv_stats *st;
+	struct fx f;
+	u64 sub;
+
+	fx_init(test, &f);
+	st = hostdrv_stats(f.hd);
+	sub = st->submissions;
+	nested_ret = 1;
+	KUNIT_ASSERT_EQ(test, sim_schedule(&f.s, 0, nested_submit, &f), 0);
+	KUNIT_EXPECT_EQ(test, f.pi->ops->inv_submit(f.pi, &op, 1), 0);
+	KUNIT_EXPECT_EQ(test, nested_ret, 0);
+	KUNIT_EXPECT_EQ(test, st->submissions - sub, 2);
+	KUNIT_EXPECT_EQ(test, st->wait_timeouts, 0);
+	fx_fini(&f);
+}
+
 static struct kunit_case hostdrv_cases[] = {
 	KUNIT_CASE(init_sequence_and_gsts),
 	KUNIT_CASE(create_refuses_unit_without_smts),
@@ -808,6 +850,7 @@ static struct kunit_case hostdrv_cases[] = {
 	KUNIT_CASE(piommu_error_paths),
 	KUNIT_CASE(nested_refused_without_nest),
 	KUNIT_CASE(detach_frees_everything),
+	KUNIT_CASE(nested_submissions_both_complete),
 	{}
 };
 
