@@ -82,6 +82,8 @@ struct lk_stats {
 	u64 leaks;		/* at lk_fini: objects still live */
 };
 const struct lk_stats *lk_stats(void);
+/* Fault injection: the @nth kmalloc from now fails (0: off), once. */
+void lk_inject_kmalloc_failure(unsigned long nth);
 /* The L1's kernel log (last @len bytes kept); for tests and reports. */
 const char *lk_dmesg(void);
 

@@ -327,6 +327,64 @@ static void nt_create_exhausted(struct kunit *test)
 	nt_done_clean(t);
 }
 
+/*
+ * Every error path of create unwinds: the Nth allocation of the L1 kernel
+ * (N = 1, 2, ...) or the Nth page of its IOMMU structures fails in turn
+ * until create succeeds; after each failure nothing of the mdev is left
+ * (sysfs, instances, L1 allocations, host state), and the mdev finally
+ * created works.
+ */
+static void nt_create_fail_nth(struct kunit *test)
+{
+	struct nt *t = nt_boot(test, NULL);
+	const struct lk_stats *st = lk_stats();
+	long avail = l1_mdev_available(&t->m);
+	u64 live = st->kmalloc_live, domains = st->domains_live;
+	u64 pasids = st->pasids_live;
+	char path[128];
+	u32 failures[2] = { 0, 0 };
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/remove", uuid[0]);
+	for (int kind = 0; kind < 2; kind++) {
+		for (unsigned long n = 1; n < 400; n++) {
+			if (kind == 0)
+				lk_inject_kmalloc_failure(n);
+			else
+				t->m.g.fail_after = n;
+			ret = l1_mdev_create(&t->m, uuid[0]);
+			lk_inject_kmalloc_failure(0);
+			t->m.g.fail_after = 0;
+			if (!ret)
+				break;
+			failures[kind]++;
+			KUNIT_EXPECT_EQ(test, l1_mdev_available(&t->m), avail);
+			KUNIT_EXPECT_EQ(test, st->kmalloc_live, live);
+			KUNIT_EXPECT_EQ(test, st->domains_live, domains);
+			KUNIT_EXPECT_EQ(test, st->pasids_live, pasids);
+			KUNIT_EXPECT_EQ(test, l1_host_residue(&t->m), 0);
+			KUNIT_EXPECT_EQ(test, lk_sysfs_write(path, "1"), -ENOENT);
+		}
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		if (kind == 0) {
+			nt_vm(t, 0);
+			nt_copy(t, nt_attach(t, t->vm[0], uuid[0], true), 8192,
+				0x5a);
+			nt_vm_destroy(t, 0);
+		}
+		KUNIT_ASSERT_EQ(test, l1_mdev_remove(&t->m, uuid[0]), 0);
+	}
+	/*
+	 * Both kinds were reached: vfio_alloc_device and the paging domain
+	 * (kmalloc), the domain's top-level table (a page).
+	 */
+	KUNIT_EXPECT_GE(test, failures[0], 2);
+	KUNIT_EXPECT_GE(test, failures[1], 1);
+	KUNIT_EXPECT_EQ(test, st->warns, 0);
+	nt_done_clean(t);
+}
+
+
 /* ---- flows 2-4: L2 VMs, DMA through the mdevs --------------------------------- */
 
 /*
@@ -909,6 +967,7 @@ static struct kunit_case nt_cases[] = {
 	KUNIT_CASE_PARAM(nt_create_remove, nt_order_gen_params),
 	KUNIT_CASE(nt_create_bad_input),
 	KUNIT_CASE(nt_create_exhausted),
+	KUNIT_CASE(nt_create_fail_nth),
 	KUNIT_CASE_PARAM(nt_two_vms_memmove, nt_mode_gen_params),
 	KUNIT_CASE(nt_shared_vectors),
 	KUNIT_CASE_PARAM(nt_demand_pinning, nt_mode_gen_params),

@@ -295,6 +295,11 @@ BUILD_BUG_ON(sizeof(struct lk_slab_hdr) % 16);
 
 static LIST_HEAD(lk_slab);
 
+void lk_inject_kmalloc_failure(unsigned long nth)
+{
+	lk_kmalloc_fail_nth = nth;
+}
+
 void *kmalloc(size_t size, gfp_t flags)
 {
 	struct lk_slab_hdr *h;
