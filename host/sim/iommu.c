@@ -109,6 +109,7 @@ void sim_iommu_default_cfg(struct sim_iommu_cfg *cfg)
 	cfg->haw = 46;
 	cfg->iq_latency_ns = 500;
 	cfg->prq_latency_ns = 0;
+	cfg->mem_ref_ns = 60;	/* docs/sim.md: one DRAM access */
 }
 
 /* ------------------------------------------------------------------ */

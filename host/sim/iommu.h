@@ -30,6 +30,12 @@ struct sim_iommu_cfg {
 	/* Simulated latencies (ns) of queue processing, for ordering tests. */
 	u64 iq_latency_ns;
 	u64 prq_latency_ns;
+	/*
+	 * Simulated cost of one memory reference of a translation (a paging
+	 * entry read or A/D update): sim_xlate.walk_ns = refs * this.  A model
+	 * constant (docs/sim.md "Translation cost"), default 60.
+	 */
+	u64 mem_ref_ns;
 };
 
 /*
@@ -105,6 +111,15 @@ struct sim_xlate {
 	u8 fault;		/* VTD_FR_*, 0 on success */
 	u8 fault_stage;		/* VSVA_STAGE_* */
 	bool recorded;		/* a fault record was written (not FPD) */
+	/*
+	 * Memory references the unit made to serve the request: paging
+	 * entries read plus A/D updates (vsva_walk_result.reads + ad_writes;
+	 * 0 on an IOTLB hit or pass-through, up to 24 reads for a cold
+	 * 4-level over 4-level nested walk), and their simulated cost.
+	 * Context and PASID structure reads are not counted.
+	 */
+	u32 refs;
+	u64 walk_ns;		/* refs * cfg.mem_ref_ns */
 };
 
 /*

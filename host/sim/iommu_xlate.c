@@ -154,6 +154,8 @@ static int do_walk(struct sim_iommu *it, const struct xl *x,
 	walk_cfg(it, &x->pe, &w);
 	ret = vsva_translate(it->caches, &w, (u16)vtd_pe_did(&x->pe), x->pasid,
 			     &wr, &res);
+	/* Charged whether or not the walk succeeded: the reads were made. */
+	out->refs += res.reads + res.ad_writes;
 	if (ret) {
 		out->fault = res.fault ? res.fault : VTD_FR_SM_PASID_INVALID;
 		out->fault_stage = res.fault_stage;
@@ -163,6 +165,15 @@ static int do_walk(struct sim_iommu *it, const struct xl *x,
 	out->size_lg2 = res.size_lg2;
 	out->perm = res.perm;
 	return 0;
+}
+
+/* The simulated time of the references made (docs/sim.md). */
+static void charge(const struct sim_iommu *it, struct sim_xlate *out)
+{
+	u64 ns = it->cfg.mem_ref_ns;
+
+	out->walk_ns = out->refs && ns > ~0ULL / out->refs ? ~0ULL :
+		       ns * out->refs;
 }
 
 static void fault_from_req(struct fault_info *fi, const struct sim_dma_req *req,
@@ -196,8 +207,11 @@ int sim_iommu_translate(struct sim_iommu *it, const struct sim_dma_req *req,
 		return 0;
 	}
 	fr = resolve(it, req->rid, req->pasid_present, req->pasid, false, &x);
-	if (!fr && !do_walk(it, &x, req, req->access, out))
+	if (!fr && !do_walk(it, &x, req, req->access, out)) {
+		charge(it, out);
 		return 0;
+	}
+	charge(it, out);
 	if (fr)
 		out->fault = fr;
 	fault_from_req(&fi, req, out->fault, 0);
@@ -230,6 +244,7 @@ int sim_iommu_ats_translate(struct sim_iommu *it, const struct sim_dma_req *req,
 {
 	struct fault_info fi;
 	struct xl x;
+	u32 refs;
 	u8 fr;
 
 	memset(out, 0, sizeof(*out));
@@ -238,8 +253,10 @@ int sim_iommu_ats_translate(struct sim_iommu *it, const struct sim_dma_req *req,
 		return -EPERM;
 	fr = resolve(it, req->rid, req->pasid_present, req->pasid, true, &x);
 	if (!fr) {
-		if (!do_walk(it, &x, req, req->access, out))
+		if (!do_walk(it, &x, req, req->access, out)) {
+			charge(it, out);
 			return 0;
+		}
 		fr = out->fault;
 		if (ats_recoverable(fr)) {
 			/* A write to a read-only page: grant what there is. */
@@ -247,10 +264,14 @@ int sim_iommu_ats_translate(struct sim_iommu *it, const struct sim_dma_req *req,
 			    fr == VTD_FR_SM_NO_WRITE &&
 			    !do_walk(it, &x, req, VSVA_PERM_R, out)) {
 				out->perm &= ~VSVA_PERM_W;
+				charge(it, out);
 				return 0;
 			}
+			refs = out->refs;
 			memset(out, 0, sizeof(*out));
 			out->fault = fr;
+			out->refs = refs;
+			charge(it, out);
 			it->st.ats_not_present++;
 			sim_trace(it->s, "iommu",
 				  "ats rid=%04x addr=%#llx: R=W=0 (fr %#x)",
@@ -259,6 +280,7 @@ int sim_iommu_ats_translate(struct sim_iommu *it, const struct sim_dma_req *req,
 		}
 	}
 	out->fault = fr;
+	charge(it, out);
 	fault_from_req(&fi, req, fr, 1);
 	out->recorded = iommu_record_fault(it, &fi, x.fpd);
 	return -EPERM;

@@ -27,6 +27,7 @@ void siov_pf_default_cfg(struct siov_pf_cfg *cfg)
 	cfg->max_xfer_lg2 = 21;
 	cfg->max_retries = 8;
 	cfg->desc_latency_ns = 100;
+	cfg->ats_rtt_ns = 400;	/* docs/siov.md: a PCIe non-posted round trip */
 }
 
 /* ------------------------------------------------------------------ */
@@ -205,6 +206,8 @@ void siov_pf_destroy(struct siov_pf *pf)
 		return;
 	if (pf->kick_pending)
 		sim_cancel(pf->s, spf_pf_run, pf);
+	if (pf->cpl_pending)
+		sim_cancel(pf->s, spf_cpl_run, pf);
 	if (pf->iommu)
 		sim_iommu_detach_device(pf->iommu, pf->cfg.rid);
 	if (pf->wqs)

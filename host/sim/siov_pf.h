@@ -34,6 +34,12 @@ struct siov_pf_cfg {
 	u8 max_xfer_lg2;	/* largest transfer, default 21 (2 MiB) */
 	u8 max_retries;		/* faults per descriptor after PRS success, default 8 */
 	u64 desc_latency_ns;	/* from portal write (or resume) to execution */
+	/*
+	 * PCIe ATS translation request + completion round trip, charged per
+	 * device-TLB miss on top of the IOMMU's walk time (sim_xlate.walk_ns).
+	 * A model constant (docs/siov.md "Timing"), default 400.
+	 */
+	u64 ats_rtt_ns;
 };
 
 void siov_pf_default_cfg(struct siov_pf_cfg *cfg);
@@ -100,6 +106,9 @@ struct siov_pf_stats {
 	u64 dma_bytes, oracle_violations, unbacked;
 	u64 cmds, cmd_errors;
 	u64 wq_enable_errors[16];	/* by enum siov_wq_err */
+	/* Additions (compatible: appended). */
+	u64 xlate_ns;		/* simulated time charged for translations */
+	u64 deferred_completions;	/* completions held back by it */
 };
 const struct siov_pf_stats *siov_pf_stats(const struct siov_pf *pf);
 

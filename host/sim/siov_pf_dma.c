@@ -15,6 +15,30 @@
 static void job_run(struct siov_pf *pf, struct siov_wq *wq,
 		    struct siov_job *j);
 
+static u64 add_sat(u64 a, u64 b)
+{
+	return a + b < a ? ~0ULL : a + b;
+}
+
+/* ------------------------------------------------------------------ */
+/* Translation time (docs/siov.md "Timing")                           */
+/* ------------------------------------------------------------------ */
+static void xlate_charge(struct siov_pf *pf, struct siov_job *j, u64 ns)
+{
+	j->xl_ns = add_sat(j->xl_ns, ns);
+	pf->st.xlate_ns = add_sat(pf->st.xlate_ns, ns);
+}
+
+/*
+ * The engine starts nothing else until @j's translations are back; @j's
+ * own completion no longer waits for them.
+ */
+static void xlate_to_engine(struct siov_pf *pf, struct siov_job *j)
+{
+	pf->busy_until = max(pf->busy_until, add_sat(pf->s->now, j->xl_ns));
+	j->xl_ns = 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Device TLB                                                         */
 /* ------------------------------------------------------------------ */
@@ -221,12 +245,13 @@ static u8 *dma_page(struct siov_pf *pf, struct devtlb_ent *e,
  * at @addr's byte; -EFAULT: translation not present or not permitted;
  * -EIO: Unsupported Request or unbacked host memory.
  */
-static int dma_map(struct siov_pf *pf, struct siov_wq *wq, u64 addr,
-		   u8 access, u8 **p)
+static int dma_map(struct siov_pf *pf, struct siov_wq *wq,
+		   struct siov_job *j, u64 addr, u8 access, u8 **p)
 {
 	struct devtlb_ent *e = NULL;
 	u64 hpa;
 	u8 *page;
+	int ret;
 
 	if (!pf->iommu) {
 		hpa = addr;
@@ -242,11 +267,12 @@ static int dma_map(struct siov_pf *pf, struct siov_wq *wq, u64 addr,
 				.access = access, .priv = wq->priv,
 			};
 			struct sim_xlate x = { 0 };
-			int ret;
 
 			pf->st.devtlb_misses++;
 			pf->st.ats_requests++;
 			ret = sim_iommu_ats_translate(pf->iommu, &rq, &x);
+			xlate_charge(pf, j, add_sat(pf->cfg.ats_rtt_ns,
+						    x.walk_ns));
 			if (ret) {
 				pf->st.ats_ur++;
 				return -EIO;
@@ -267,7 +293,9 @@ static int dma_map(struct siov_pf *pf, struct siov_wq *wq, u64 addr,
 		struct sim_xlate x = { 0 };
 
 		pf->st.untranslated++;
-		if (sim_iommu_translate(pf->iommu, &rq, &x))
+		ret = sim_iommu_translate(pf->iommu, &rq, &x);
+		xlate_charge(pf, j, x.walk_ns);
+		if (ret)
 			return -EFAULT;
 		hpa = x.hpa;
 	}
@@ -283,11 +311,18 @@ static int dma_map(struct siov_pf *pf, struct siov_wq *wq, u64 addr,
 /* ------------------------------------------------------------------ */
 /* Run queue                                                          */
 /* ------------------------------------------------------------------ */
+/* The engine's next descriptor: desc_latency_ns after it is free. */
+static u64 engine_next(const struct siov_pf *pf)
+{
+	return add_sat(max(pf->s->now, pf->busy_until),
+		       pf->cfg.desc_latency_ns);
+}
+
 static void kick(struct siov_pf *pf)
 {
 	if (pf->kick_pending || !pf->rq_n)
 		return;
-	if (sim_schedule(pf->s, pf->cfg.desc_latency_ns, spf_pf_run, pf) == 0)
+	if (sim_schedule_at(pf->s, engine_next(pf), spf_pf_run, pf) == 0)
 		pf->kick_pending = true;
 }
 
@@ -352,6 +387,12 @@ void spf_pf_run(struct sim *s, void *arg)
 	struct siov_job *j;
 
 	pf->kick_pending = false;
+	/* Held back since it was scheduled (a completion record's miss). */
+	if (add_sat(pf->busy_until, pf->cfg.desc_latency_ns) > s->now &&
+	    pf->rq_n) {
+		kick(pf);
+		return;
+	}
 	while (pf->rq_n) {
 		wq = &pf->wqs[pf->rq[pf->rq_head]];
 		pf->rq_head = (pf->rq_head + 1) % pf->cfg.nr_wqs;
@@ -399,6 +440,78 @@ static bool bof_usable(const struct siov_pf *pf, const struct siov_wq *wq,
 static bool park_on_fault(struct siov_pf *pf, struct siov_wq *wq,
 			  struct siov_job *j, u64 addr, u8 access);
 
+static void cpl_schedule(struct siov_pf *pf)
+{
+	u64 at;
+
+	if (!pf->cpl_h)
+		return;
+	at = pf->cpl_h->due;
+	if (pf->cpl_pending && pf->cpl_at <= at)
+		return;
+	if (pf->cpl_pending)
+		sim_cancel(pf->s, spf_cpl_run, pf);
+	pf->cpl_pending = sim_schedule_at(pf->s, at, spf_cpl_run, pf) == 0;
+	pf->cpl_at = at;
+}
+
+/*
+ * Hold @j's completion until the translations it made have come back
+ * (j->xl_ns from now); the engine stays busy as long.  false if it cannot
+ * be held (no memory for the event): the caller completes it at once.
+ */
+static bool cpl_defer(struct siov_pf *pf, struct siov_job *j)
+{
+	struct siov_job **l = &pf->cpl_h;
+
+	j->due = add_sat(pf->s->now, j->xl_ns);
+	TRACE(pf, "wq %u completion held %llu ns for translation", j->wq,
+	      (unsigned long long)j->xl_ns);
+	xlate_to_engine(pf, j);
+	while (*l && (*l)->due <= j->due)
+		l = &(*l)->next;
+	j->next = *l;
+	*l = j;
+	j->state = J_CPL;
+	cpl_schedule(pf);
+	if (!pf->cpl_pending) {
+		*l = j->next;
+		j->next = NULL;
+		j->state = J_RESUME;
+		cpl_schedule(pf);	/* the others still need their event */
+		return false;
+	}
+	pf->st.deferred_completions++;
+	return true;
+}
+
+static void cpl_unlink(struct siov_pf *pf, struct siov_job *j)
+{
+	struct siov_job **l = &pf->cpl_h;
+
+	while (*l && *l != j)
+		l = &(*l)->next;
+	if (*l)
+		*l = j->next;
+	j->next = NULL;
+}
+
+void spf_cpl_run(struct sim *s, void *arg)
+{
+	struct siov_pf *pf = arg;
+	struct siov_job *j;
+
+	pf->cpl_pending = false;
+	/* One at a time: a completion may abort others on the list. */
+	while ((j = pf->cpl_h) && j->due <= s->now) {
+		pf->cpl_h = j->next;
+		j->next = NULL;
+		j->state = J_RESUME;
+		spf_job_complete(pf, &pf->wqs[j->wq], j, false);
+	}
+	cpl_schedule(pf);
+}
+
 /*
  * Write the completion record (if asked for / needed), send the
  * interrupt, release.  @quiet: abort path, no blocking and no interrupt.
@@ -411,6 +524,11 @@ void spf_job_complete(struct siov_pf *pf, struct siov_wq *wq,
 	bool want_cr = (fl & SIOV_F_CRAV) &&
 		       ((fl & SIOV_F_RCR) || j->status != SIOV_CS_SUCCESS);
 
+	/* The data's translations come back before the completion goes. */
+	if (quiet)
+		j->xl_ns = 0;
+	else if (j->xl_ns && cpl_defer(pf, j))
+		return;
 	if (!j->cr_phase) {
 		pf->st.status[j->status]++;
 		TRACE(pf, "wq %d desc op %#x status %#x bytes %u", w,
@@ -431,10 +549,16 @@ void spf_job_complete(struct siov_pf *pf, struct siov_wq *wq,
 		int ret;
 
 		j->cr_phase = true;
-		ret = bme(pf) ? dma_map(pf, wq, a, VSVA_PERM_W, &p) : -EIO;
+		ret = bme(pf) ? dma_map(pf, wq, j, a, VSVA_PERM_W, &p) : -EIO;
+		/* Parked: the job keeps its time (see job_data()). */
 		if (ret == -EFAULT && !quiet && bof_usable(pf, wq, j) &&
 		    park_on_fault(pf, wq, j, a, VSVA_PERM_W))
 			return;
+		/*
+		 * The record's own translation holds back the engine's next
+		 * descriptor, not the record (docs/siov.md "Timing").
+		 */
+		xlate_to_engine(pf, j);
 		if (ret) {
 			struct err_info ei = {
 				.wq = w, .pasid_valid = wq->pasid_en,
@@ -666,7 +790,7 @@ static int job_data(struct siov_pf *pf, struct siov_wq *wq,
 
 		if (op != SIOV_OP_FILL) {
 			len = min(len, to_page_end(a));
-			ret = dma_map(pf, wq, a, VSVA_PERM_R, &ps);
+			ret = dma_map(pf, wq, j, a, VSVA_PERM_R, &ps);
 			fa = a;
 			acc = VSVA_PERM_R;
 			fi = 0;
@@ -676,7 +800,7 @@ static int job_data(struct siov_pf *pf, struct siov_wq *wq,
 			fi = SIOV_CR_FI_DST |
 			     (op == SIOV_OP_COMPARE ? 0 : SIOV_CR_FI_W);
 			fa = b;
-			ret = dma_map(pf, wq, b, acc, &pd);
+			ret = dma_map(pf, wq, j, b, acc, &pd);
 		}
 		if (ret) {
 			j->fi = fi;
@@ -685,8 +809,16 @@ static int job_data(struct siov_pf *pf, struct siov_wq *wq,
 			      j->wq, (unsigned long long)fa,
 			      acc & VSVA_PERM_W ? "W" : "R", j->done);
 			if (ret == -EFAULT && bof_usable(pf, wq, j) &&
-			    park_on_fault(pf, wq, j, fa, acc))
+			    park_on_fault(pf, wq, j, fa, acc)) {
+				/*
+				 * The page request leaves at once and the
+				 * job keeps its time, charged when it
+				 * completes: after the response instead of
+				 * before the request, the same end
+				 * (docs/siov.md "Timing").
+				 */
 				return 1;
+			}
 			spf_job_fail(pf, wq, j, ret == -EIO ? SIOV_CS_XLATE_ERROR :
 				     j->prs_code ? SIOV_CS_PRS_FAILURE :
 				     SIOV_CS_PAGE_FAULT);
@@ -792,6 +924,8 @@ void spf_wq_abort(struct siov_pf *pf, struct siov_wq *wq)
 		/* Its PRG stays outstanding: the late response is absorbed. */
 		if (j->state == J_PARKED && pf->prg_job[j->prg] == j)
 			pf->prg_job[j->prg] = NULL;
+		if (j->state == J_CPL)
+			cpl_unlink(pf, j);
 		j->status = SIOV_CS_ABORTED;
 		j->cr_phase = false;
 		spf_job_complete(pf, wq, j, true);

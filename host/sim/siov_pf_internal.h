@@ -26,6 +26,7 @@ enum job_state {
 	J_RESUME,	/* started, runnable again */
 	J_PARKED,	/* waiting for a page group response */
 	J_PRGWAIT,	/* waiting for a free PRG slot */
+	J_CPL,		/* done, completion held for its translation time */
 };
 
 struct siov_job {
@@ -42,6 +43,8 @@ struct siov_job {
 	u64 fault_addr, result;
 	u16 prg;
 	u8 fault_access;
+	u64 xl_ns;		/* translation time charged, not yet waited */
+	u64 due;		/* J_CPL: when the completion goes out */
 };
 
 struct siov_wq {
@@ -115,6 +118,15 @@ struct siov_pf {
 	u16 *rq;
 	u32 rq_head, rq_n;
 	bool kick_pending;
+	/*
+	 * Translation time (docs/siov.md "Timing"): the engine starts no
+	 * descriptor before busy_until + desc_latency_ns; completions held
+	 * back until their translations are paid wait in cpl_h, by due time.
+	 */
+	u64 busy_until;
+	struct siov_job *cpl_h;
+	bool cpl_pending;
+	u64 cpl_at;		/* time of the pending spf_cpl_run */
 
 	struct devtlb_ent *tlb;
 	u64 tlb_stamp;
@@ -200,6 +212,7 @@ void spf_wq_check_disabled(struct siov_pf *pf, struct siov_wq *wq);
 
 /* siov_pf_dma.c */
 void spf_pf_run(struct sim *s, void *arg);
+void spf_cpl_run(struct sim *s, void *arg);
 void spf_tlb_flush_all(struct siov_pf *pf);
 void spf_dev_devtlb_invalidate(void *dev, bool pasid_valid, u32 pasid,
 			       u64 addr, u8 size_lg2, bool global);

@@ -801,6 +801,273 @@ static void determinism_same_seed_same_trace(struct kunit *test)
 	free(c);
 }
 
+/* ---- translation time (docs/siov.md "Timing") --------------------- */
+
+/*
+ * Submit a 64-byte FILL of @dst (no completion record: one translation)
+ * and step the loop until it completes; the simulated ns it took.
+ */
+static u64 fill_ns(struct pt *t, u32 wq, u64 dst)
+{
+	const struct siov_pf_stats *st = siov_pf_stats(t->p.pf);
+	u64 c0 = st->descs_completed, t0 = t->p.s.now;
+	struct siov_desc d;
+
+	siov_desc_init(&d, SIOV_OP_FILL, 0);
+	siov_desc_set_pattern(&d, 0x5a5a5a5a5a5a5a5aULL);
+	siov_desc_set_dst(&d, dst);
+	siov_desc_set_xfer_size(&d, 64);
+	KUNIT_EXPECT_EQ(t->test, sim_platform_submit(&t->p, wq, &d), 0);
+	while (st->descs_completed == c0 && sim_step(&t->p.s))
+		;
+	KUNIT_EXPECT_EQ(t->test, st->descs_completed, c0 + 1);
+	return t->p.s.now - t0;
+}
+
+struct xcost_case {
+	const char *name;
+	u8 pgtt;
+	bool no_ats;
+	u32 refs;	/* memory references of the cold translation */
+};
+
+/*
+ * Cold walks: 4-level tables, 4 KiB leaves in both stages.  A nested walk
+ * reads (4 + 1) * 4 + 4 = 24 entries, and sets A and D in the FS leaf and
+ * A in the three FS tables above it (4 A/D updates: SSADE is off).  A
+ * second-stage walk reads 4 and sets nothing (SSADE off).
+ */
+static const struct xcost_case xcost_cases[] = {
+	{ "nested-ats", VTD_PGTT_NESTED, false, 24 + 4 },
+	{ "second-stage-ats", VTD_PGTT_SS, false, 4 },
+	{ "pass-through-ats", VTD_PGTT_PT, false, 0 },
+	{ "nested-untranslated", VTD_PGTT_NESTED, true, 24 + 4 },
+	{ "second-stage-untranslated", VTD_PGTT_SS, true, 4 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(xcost, xcost_cases, name);
+
+/*
+ * A descriptor whose buffer misses the device TLB completes later than
+ * one that hits by the ATS round trip plus the IOMMU's references times
+ * their cost (untranslated requests: the references only); an IOTLB hit
+ * behind a device-TLB miss costs the round trip alone.
+ */
+static void xlate_cost_delays_completion(struct kunit *test)
+{
+	const struct xcost_case *c = test->param_value;
+	const u64 lat = 100, rtt = 400, ref = 60;
+	const struct siov_pf_stats *st;
+	struct sim_platform_cfg cfg;
+	u64 base, cold, warm, x0;
+	struct pt t;
+
+	pt_cfg(&cfg, 12, 16 * MB);
+	cfg.no_ats = c->no_ats;
+	cfg.pf.desc_latency_ns = lat;
+	cfg.pf.ats_rtt_ns = rtt;
+	cfg.iommu.mem_ref_ns = ref;
+	KUNIT_ASSERT_EQ(test, pt_init_cfg(&t, test, &cfg), 0);
+	base = setup_pasid(&t, c->pgtt, 12, 2 * MB);
+	KUNIT_ASSERT_EQ(test, sim_platform_wq_enable(&t.p, 0, true, PASID,
+						     false), 0);
+	KUNIT_ASSERT_TRUE(test, sim_platform_run_idle(&t.p, 0));
+	st = siov_pf_stats(t.p.pf);
+
+	x0 = st->xlate_ns;
+	cold = fill_ns(&t, 0, base + SRC_GPA);
+	warm = fill_ns(&t, 0, base + SRC_GPA);
+	KUNIT_EXPECT_EQ(test, warm, lat);
+	KUNIT_EXPECT_EQ(test, cold - warm,
+			(c->no_ats ? 0 : rtt) + c->refs * ref);
+	KUNIT_EXPECT_EQ(test, st->xlate_ns - x0, cold - warm);
+	KUNIT_EXPECT_EQ(test, st->status[SIOV_CS_SUCCESS], 2);
+
+	if (!c->no_ats) {
+		/* Drop the device-TLB entry only: the IOTLB still hits. */
+		struct vsva_inv_op op = {
+			.kind = VSVA_INV_PDEVTLB, .gran = VSVA_INV_G_PASID,
+			.sid = t.p.rid, .pfsid = t.p.rid, .pasid = PASID,
+			.size_lg2 = 64,
+		};
+
+		KUNIT_ASSERT_EQ(test, t.p.pi->ops->inv_submit(t.p.pi, &op, 1),
+				0);
+		KUNIT_ASSERT_TRUE(test, sim_platform_run_idle(&t.p, 0));
+		KUNIT_EXPECT_FALSE(test, siov_pf_devtlb_lookup(t.p.pf, true,
+							       PASID,
+							       base + SRC_GPA,
+							       NULL));
+		KUNIT_EXPECT_EQ(test, fill_ns(&t, 0, base + SRC_GPA),
+				lat + rtt);
+	}
+	KUNIT_EXPECT_EQ(test, t.p.s.oracle_violations, 0);
+	pt_fini(&t);
+}
+
+/*
+ * The engine waits for a descriptor's translations before the next one:
+ * two FILLs queued together, the first cold, complete C + lat and
+ * C + 2 * lat after submission (C: the first one's translation time).
+ */
+static void xlate_cost_delays_next_descriptor(struct kunit *test)
+{
+	const struct siov_pf_stats *st;
+	struct sim_platform_cfg cfg;
+	u64 base, t0, done[2], c;
+	struct siov_desc d;
+	struct pt t;
+
+	pt_cfg(&cfg, 12, 16 * MB);
+	KUNIT_ASSERT_EQ(test, pt_init_cfg(&t, test, &cfg), 0);
+	base = setup_pasid(&t, VTD_PGTT_NESTED, 12, 2 * MB);
+	KUNIT_ASSERT_EQ(test, sim_platform_wq_enable(&t.p, 0, true, PASID,
+						     false), 0);
+	KUNIT_ASSERT_TRUE(test, sim_platform_run_idle(&t.p, 0));
+	st = siov_pf_stats(t.p.pf);
+	siov_desc_init(&d, SIOV_OP_FILL, 0);
+	siov_desc_set_pattern(&d, 0x1111111111111111ULL);
+	siov_desc_set_dst(&d, base + SRC_GPA);
+	siov_desc_set_xfer_size(&d, 64);
+	t0 = t.p.s.now;
+	KUNIT_ASSERT_EQ(test, sim_platform_submit(&t.p, 0, &d), 0);
+	KUNIT_ASSERT_EQ(test, sim_platform_submit(&t.p, 0, &d), 0);
+	for (u32 i = 0; i < 2; i++) {
+		while (st->descs_completed == i && sim_step(&t.p.s))
+			;
+		done[i] = t.p.s.now - t0;
+	}
+	c = st->xlate_ns;
+	/* Defaults: 400 ns round trip, 28 references of 60 ns. */
+	KUNIT_EXPECT_EQ(test, c, 400 + 28 * 60);
+	KUNIT_EXPECT_EQ(test, done[0], c + cfg.pf.desc_latency_ns);
+	KUNIT_EXPECT_EQ(test, done[1], c + 2 * cfg.pf.desc_latency_ns);
+	KUNIT_EXPECT_EQ(test, st->deferred_completions, 1);
+	pt_fini(&t);
+}
+
+/*
+ * A completion held for its translations is a started descriptor: a WQ
+ * reset aborts it (once: the held completion never goes out after), and
+ * destroying the PF with one held cancels its event.
+ */
+static void xlate_cost_held_completion_aborted(struct kunit *test)
+{
+	const struct siov_pf_stats *st;
+	struct sim_platform_cfg cfg;
+	struct siov_desc d;
+	struct siov_cr cr;
+	struct pt t;
+	u64 base;
+
+	pt_cfg(&cfg, 12, 16 * MB);
+	KUNIT_ASSERT_EQ(test, pt_init_cfg(&t, test, &cfg), 0);
+	base = setup_pasid(&t, VTD_PGTT_NESTED, 12, 2 * MB);
+	KUNIT_ASSERT_EQ(test, sim_platform_wq_enable(&t.p, 0, true, PASID,
+						     false), 0);
+	KUNIT_ASSERT_TRUE(test, sim_platform_run_idle(&t.p, 0));
+	st = siov_pf_stats(t.p.pf);
+	siov_desc_init(&d, SIOV_OP_FILL, SIOV_F_CRAV | SIOV_F_RCR);
+	siov_desc_set_dst(&d, base + SRC_GPA);
+	siov_desc_set_xfer_size(&d, 64);
+	siov_desc_set_cr_addr(&d, base + CR_GPA);
+	cr_clear(&t, CR_GPA);
+	KUNIT_ASSERT_EQ(test, sim_platform_submit(&t.p, 0, &d), 0);
+	while (!st->deferred_completions && sim_step(&t.p.s))
+		;
+	KUNIT_ASSERT_EQ(test, st->deferred_completions, 1);
+	KUNIT_EXPECT_EQ(test, st->descs_completed, 0);
+	KUNIT_EXPECT_FALSE(test, siov_pf_idle(t.p.pf));
+	siov_pf_mmio_write(t.p.pf, SIOV_BAR0, SIOV_REG_CMD, 4,
+			   FIELD_PREP(SIOV_CMD_CODE, SIOV_CMD_RESET_WQ) | 0);
+	KUNIT_EXPECT_EQ(test, st->descs_completed, 1);
+	KUNIT_EXPECT_EQ(test, st->status[SIOV_CS_ABORTED], 1);
+	KUNIT_ASSERT_TRUE(test, sim_platform_run_idle(&t.p, 0));
+	sim_run(&t.p.s, 0);
+	KUNIT_EXPECT_EQ(test, st->descs_completed, 1);
+	KUNIT_EXPECT_EQ(test, st->status[SIOV_CS_SUCCESS], 0);
+	cr = cr_read(&t, CR_GPA);
+	KUNIT_EXPECT_EQ(test, siov_cr_status(&cr), SIOV_CS_ABORTED);
+
+	/* Held again (the devTLB was kept: a new page), then torn down. */
+	KUNIT_ASSERT_EQ(test, sim_platform_wq_enable(&t.p, 0, true, PASID,
+						     false), 0);
+	siov_desc_set_dst(&d, base + SRC_GPA + 0x1000);
+	KUNIT_ASSERT_EQ(test, sim_platform_submit(&t.p, 0, &d), 0);
+	while (st->deferred_completions < 2 && sim_step(&t.p.s))
+		;
+	KUNIT_EXPECT_EQ(test, st->deferred_completions, 2);
+	pt_fini(&t);
+}
+
+/*
+ * Block on fault: the page request leaves at once and the job keeps the
+ * time of the ATS request that faulted; it is paid, with the retry's, when
+ * the job completes.  So the whole round trip is longer, by exactly the
+ * translation time charged, than with translation free.
+ */
+static u64 bof_fill_end(struct kunit *test, bool free_xlate, u64 *xlate_ns,
+			u64 *ats)
+{
+	struct sim_platform_cfg cfg;
+	struct siov_cr cr;
+	struct pt t;
+	u64 t0, end;
+
+	pt_cfg(&cfg, 12, 16 * MB);
+	cfg.vm.lazy = true;
+	if (free_xlate) {
+		cfg.pf.ats_rtt_ns = 0;
+		cfg.iommu.mem_ref_ns = 0;
+	}
+	KUNIT_ASSERT_EQ(test, pt_init_cfg(&t, test, &cfg), 0);
+	for (u64 g = 0; g < 2 * MB; g += 4096)
+		sim_vm_populate(t.p.vm, g);
+	set_handlers(&t);
+	t.populate_on_request = true;
+	t.answer = VTD_PRG_RESP_SUCCESS;
+	setup_pasid(&t, VTD_PGTT_SS, 12, 0);
+	KUNIT_ASSERT_EQ(test, sim_platform_wq_enable(&t.p, 0, true, PASID, true),
+			0);
+	/*
+	 * Warm the record's translation, so that the timed one hits; twice,
+	 * as the first record's miss holds the engine past its completion.
+	 */
+	for (int i = 0; i < 2; i++) {
+		cr = run_desc(&t, 0, SIOV_OP_FILL, 0, 0x2222, SRC_GPA, 64,
+			      CR_GPA, CR_GPA);
+		KUNIT_EXPECT_EQ(test, siov_cr_status(&cr), SIOV_CS_SUCCESS);
+	}
+	sim_run(&t.p.s, 0);
+	*xlate_ns = siov_pf_stats(t.p.pf)->xlate_ns;
+	*ats = siov_pf_stats(t.p.pf)->ats_requests;
+	t0 = t.p.s.now;
+	cr = run_desc(&t, 0, SIOV_OP_FILL, SIOV_F_BOF, 0x1111, 8 * MB, 64,
+		      CR_GPA, CR_GPA);
+	end = t.p.s.now - t0;
+	KUNIT_EXPECT_EQ(test, siov_cr_status(&cr), SIOV_CS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, t.page_reqs, 1);
+	*xlate_ns = siov_pf_stats(t.p.pf)->xlate_ns - *xlate_ns;
+	*ats = siov_pf_stats(t.p.pf)->ats_requests - *ats;
+	pt_fini(&t);
+	return end;
+}
+
+static void xlate_cost_kept_across_page_request(struct kunit *test)
+{
+	u64 x_free, x_cost, ats_free, ats_cost;
+	u64 free_ns = bof_fill_end(test, true, &x_free, &ats_free);
+	u64 cost_ns = bof_fill_end(test, false, &x_cost, &ats_cost);
+
+	KUNIT_EXPECT_EQ(test, x_free, 0);
+	/* The faulting request (answered R=W=0) and the retry. */
+	KUNIT_EXPECT_EQ(test, ats_cost, 2);
+	KUNIT_EXPECT_EQ(test, ats_free, ats_cost);
+	KUNIT_EXPECT_GT(test, x_cost, 2 * 400);
+	KUNIT_EXPECT_EQ(test, (x_cost - 2 * 400) % 60, 0);
+	KUNIT_EXPECT_EQ(test, cost_ns - free_ns, x_cost);
+}
+
 static struct kunit_case platform_cases[] = {
 	KUNIT_CASE_PARAM(dma_every_pgtt, pgtt_gen_params),
 	KUNIT_CASE(dma_rid_pasid_vm_domain),
@@ -813,6 +1080,10 @@ static struct kunit_case platform_cases[] = {
 	KUNIT_CASE(fault_overflow_real_dma),
 	KUNIT_CASE(oracle_catches_wrong_ss),
 	KUNIT_CASE(determinism_same_seed_same_trace),
+	KUNIT_CASE_PARAM(xlate_cost_delays_completion, xcost_gen_params),
+	KUNIT_CASE(xlate_cost_delays_next_descriptor),
+	KUNIT_CASE(xlate_cost_held_completion_aborted),
+	KUNIT_CASE(xlate_cost_kept_across_page_request),
 	{}
 };
 
