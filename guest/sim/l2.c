@@ -484,6 +484,12 @@ int l2_memmove(struct l2_dev *d, u64 src, u64 dst, u32 len, u64 cr)
 
 long l2_stream(struct l2_dev *d, u64 src, u64 dst, u32 len, u32 n, u64 *ns)
 {
+	return l2_stream_span(d, src, dst, len, len, n, ns);
+}
+
+long l2_stream_span(struct l2_dev *d, u64 src, u64 dst, u32 len, u64 span,
+		    u32 n, u64 *ns)
+{
 	u32 depth = d->wq_size, head = 0, tail = 0, stuck = 0;
 	struct sim *s = &d->vm->m->p.s;
 	u64 t0 = s->now;
@@ -498,8 +504,10 @@ long l2_stream(struct l2_dev *d, u64 src, u64 dst, u32 len, u32 n, u64 *ns)
 	while (head < n && !ret) {
 		/* Keep the WQ full; a refusal means: run, then go on. */
 		while (tail < n && tail - head < depth && !ret) {
-			ret = submit_memmove(d, src, dst, len, L2_CR(tail),
-					     false);
+			u64 off = span > len ? (u64)tail * len % span : 0;
+
+			ret = submit_memmove(d, src + off, dst + off, len,
+					     L2_CR(tail), false);
 			tail += !ret;
 		}
 		if (ret == -EBUSY) {
@@ -523,7 +531,9 @@ long l2_stream(struct l2_dev *d, u64 src, u64 dst, u32 len, u32 n, u64 *ns)
 #undef L2_CR
 	if (ns)
 		*ns = s->now - t0;
-	if (!ret && ok && !l2_walk(d->vm, dst, len, 0, false, &src))
+	if (!ret && ok && !l2_walk(d->vm, dst,
+				   (u64)n * len < span ? (u64)n * len : span,
+				   0, false, &src))
 		ret = -EIO;
 	return ret ? ret : ok;
 }

@@ -91,5 +91,12 @@ int l2_memmove(struct l2_dev *d, u64 src, u64 dst, u32 len, u64 cr);
  * the number that completed successfully; *@ns the simulated time taken.
  */
 long l2_stream(struct l2_dev *d, u64 src, u64 dst, u32 len, u32 n, u64 *ns);
+/*
+ * The same, descriptor i moving [src + o, + len) -> [dst + o, + len) with
+ * o = i * len mod @span: a sweep over @span bytes of each buffer, so that
+ * translations miss the device TLB (and, for large spans, the IOMMU's).
+ */
+long l2_stream_span(struct l2_dev *d, u64 src, u64 dst, u32 len, u64 span,
+		    u32 n, u64 *ns);
 
 #endif /* _GUEST_SIM_L2_H */

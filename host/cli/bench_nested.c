@@ -51,6 +51,14 @@
 #define BN_SPARSE_RAM	(256 * SCN_MIB)
 #define BN_SPARSE_OPS	64u
 #define BN_SPARSE_STRIDE (2 * SCN_MIB)	/* between two moves' sources */
+/*
+ * The sweeps: each descriptor moves the next 4 KiB of a span, so every
+ * translation misses the PF's 64-entry device TLB; 2 MiB per buffer fits
+ * the IOMMU's 4096-entry IOTLB (1024 pages in all), 32 MiB does not
+ * (16384 pages): those walks are cold, nested 4-over-4 or second stage.
+ */
+#define BN_SPAN_IOTLB	(2 * SCN_MIB)
+#define BN_SPAN_COLD	(32 * SCN_MIB)
 
 /* CPU time of the whole process (user and system), in ns. */
 static u64 cpu_now_ns(void)
@@ -104,7 +112,7 @@ static int direct_wq_enable(struct l1 *m, u32 wq, u32 wq_size)
 
 /* @n MEMMOVEs src -> dst (L1 physical), at most @depth in flight. */
 static long direct_stream(struct l1 *m, u32 wq, u32 depth, u64 src, u64 dst,
-			  u64 cr, u32 n, u64 *ns)
+			  u64 span, u64 cr, u32 n, u64 *ns)
 {
 	const struct siov_pf_stats *st = siov_pf_stats(m->p.pf);
 	u64 c0 = st->descs_completed, ok0 = st->status[SIOV_CS_SUCCESS];
@@ -114,12 +122,14 @@ static long direct_stream(struct l1 *m, u32 wq, u32 depth, u64 src, u64 dst,
 	u32 sent = 0;
 
 	siov_desc_init(&desc, SIOV_OP_MEMMOVE, SIOV_F_CRAV | SIOV_F_RCR);
-	siov_desc_set_src(&desc, src);
-	siov_desc_set_dst(&desc, dst);
 	siov_desc_set_xfer_size(&desc, BN_XFER);
 	siov_desc_set_cr_addr(&desc, cr);
 	while (st->descs_completed - c0 < n) {
 		while (sent < n && sent - (st->descs_completed - c0) < depth) {
+			u64 off = (u64)sent * BN_XFER % span;
+
+			siov_desc_set_src(&desc, src + off);
+			siov_desc_set_dst(&desc, dst + off);
 			if (siov_pf_portal_write(m->p.pf,
 						 siov_portal_offset(wq), &desc,
 						 SIOV_DESC_SIZE))
@@ -134,11 +144,15 @@ static long direct_stream(struct l1 *m, u32 wq, u32 depth, u64 src, u64 dst,
 	return (long)(st->status[SIOV_CS_SUCCESS] - ok0);
 }
 
-static double bench_direct(u32 depth)
+/*
+ * L1's own 4 KiB MEMMOVEs on a PF WQ without PASID, over @span bytes of
+ * each buffer; a warm-up sweep first, then BN_OPS measured.
+ */
+static double bench_direct(u32 depth, u64 span)
 {
 	struct l1_cfg cfg = { .nmdev_mode = "pasid" };
 	struct l1 *m = calloc(1, sizeof(*m));
-	u32 wq;
+	u32 wq, warm = span > BN_XFER ? (u32)(span / BN_XFER) : BN_WARM;
 	u64 buf, ns = 0;
 	long done;
 	double v = -1;
@@ -148,19 +162,21 @@ static double bench_direct(u32 depth)
 		return -1;
 	}
 	wq = siov_pf_nr_wqs(m->p.pf) - 1;
-	buf = l1_alloc_l2_ram(m, 3 * BN_XFER);
+	buf = l1_alloc_l2_ram(m, 2 * span + BN_XFER);
 	if (buf && !direct_wq_enable(m, wq, depth)) {
 		static u8 pat[BN_XFER], got[BN_XFER];
 
 		for (u32 i = 0; i < BN_XFER; i++)
 			pat[i] = (u8)(i * 7 + 3);
-		l1_write(m, buf, pat, sizeof(pat));
-		direct_stream(m, wq, depth, buf, buf + BN_XFER,
-			      buf + 2 * BN_XFER, BN_WARM, &ns);
-		done = direct_stream(m, wq, depth, buf, buf + BN_XFER,
-				     buf + 2 * BN_XFER, BN_OPS, &ns);
+		for (u64 off = 0; off < span; off += BN_XFER)
+			l1_write(m, buf + off, pat, sizeof(pat));
+		direct_stream(m, wq, depth, buf, buf + span, span,
+			      buf + 2 * span, warm, &ns);
+		done = direct_stream(m, wq, depth, buf, buf + span, span,
+				     buf + 2 * span, BN_OPS, &ns);
 		/* The copies happened: a rate of nothing is no rate. */
-		if (done == BN_OPS && !l1_read(m, buf + BN_XFER, got, sizeof(got)) &&
+		if (done == BN_OPS &&
+		    !l1_read(m, buf + span + span - BN_XFER, got, sizeof(got)) &&
 		    !memcmp(got, pat, sizeof(pat)))
 			v = mib_per_s((u64)BN_OPS * BN_XFER, ns);
 		siov_pf_mmio_write(m->p.pf, SIOV_BAR0,
@@ -216,23 +232,24 @@ static void l2_teardown(struct bn_l2 *b)
  * src, dst and l2_stream()'s completion-record ring fault in one at a
  * time, then a full-depth pass; the measured pass faults nowhere.
  */
-static double bench_nested_tp(const char *mode, u32 *wq_size)
+static double bench_nested_tp(const char *mode, u64 span, u32 *wq_size)
 {
 	struct bn_l2 *b = calloc(1, sizeof(*b));
+	u32 warm = span > BN_XFER ? (u32)(span / BN_XFER) : BN_WARM;
 	double v = -1;
 	u64 src, dst, ns = 0;
 
-	if (!b || l2_setup(b, mode, 0, 64 * SCN_MIB)) {
+	if (!b || l2_setup(b, mode, 0, 2 * span + 64 * SCN_MIB)) {
 		free(b);
 		return -1;
 	}
 	*wq_size = b->d->wq_size;
-	src = l2_alloc(b->vm, BN_XFER);
-	dst = l2_alloc(b->vm, BN_XFER);
-	if (src && dst && !l2_fill(b->vm, src, BN_XFER, 7) &&
+	src = l2_alloc(b->vm, span);
+	dst = l2_alloc(b->vm, span);
+	if (src && dst && !l2_fill(b->vm, src, span, 7) &&
 	    l2_stream(b->d, src, dst, BN_XFER, 1, &ns) == 1 &&
-	    l2_stream(b->d, src, dst, BN_XFER, BN_WARM, &ns) == BN_WARM &&
-	    l2_stream(b->d, src, dst, BN_XFER, BN_OPS, &ns) == BN_OPS)
+	    l2_stream_span(b->d, src, dst, BN_XFER, span, warm, &ns) == warm &&
+	    l2_stream_span(b->d, src, dst, BN_XFER, span, BN_OPS, &ns) == BN_OPS)
 		v = mib_per_s((u64)BN_OPS * BN_XFER, ns);
 	l2_teardown(b);
 	free(b);
@@ -341,9 +358,9 @@ void bench_nested(void)
 	double direct, hw, sw;
 	u32 wq_size = 0, wq_size_sw = 0;
 
-	hw = bench_nested_tp("pasid", &wq_size);
-	sw = bench_nested_tp("sw", &wq_size_sw);
-	direct = bench_direct(wq_size ? wq_size : 32);
+	hw = bench_nested_tp("pasid", BN_XFER, &wq_size);
+	sw = bench_nested_tp("sw", BN_XFER, &wq_size_sw);
+	direct = bench_direct(wq_size ? wq_size : 32, BN_XFER);
 	bench_report("throughput_direct_pf", direct);
 	bench_report("throughput_nested_hw", hw);
 	bench_report("throughput_nested_sw", sw);
@@ -351,6 +368,24 @@ void bench_nested(void)
 		     hw / direct : -1);
 	bench_report("nested_hw_over_sw", hw > 0 && sw > 0 ? hw / sw : -1);
 	bench_report("throughput_trap_ns", LK_DEFAULT_TRAP_NS);
+	/* Sweeps: every descriptor misses the device TLB. */
+	for (int i = 0; i < 2; i++) {
+		static const char *const keys[2][3] = {
+			{ "throughput_direct_pf_iotlb_warm",
+			  "throughput_nested_hw_iotlb_warm",
+			  "nested_hw_over_direct_iotlb_warm" },
+			{ "throughput_direct_pf_iotlb_cold",
+			  "throughput_nested_hw_iotlb_cold",
+			  "nested_hw_over_direct_iotlb_cold" },
+		};
+		u64 span = i ? BN_SPAN_COLD : BN_SPAN_IOTLB;
+
+		hw = bench_nested_tp("pasid", span, &wq_size);
+		direct = bench_direct(wq_size ? wq_size : 32, span);
+		bench_report(keys[i][0], direct);
+		bench_report(keys[i][1], hw);
+		bench_report(keys[i][2], direct > 0 && hw > 0 ? hw / direct : -1);
+	}
 	fprintf(stderr, "bench: throughput_* are MiB/s of simulated time (the models' device and trap costs), see docs/bench.md\n");
 	bench_create_many();
 	bench_pinning();
