@@ -157,6 +157,20 @@ struct vsva_page_req {
 };
 
 /*
+ * The PRQ entry of a device's page request @r: any structure with the
+ * PCIe fields rid, pasid_present, pasid, addr, r, w, x, priv, lpig and
+ * prg_index (the physical unit model's and the pIOMMU backend's).  The
+ * PASID is 0 without a PASID prefix; the address is the page's.
+ */
+#define VSVA_PAGE_REQ_FROM(r) {						\
+	.rid = (r)->rid, .pasid_present = (r)->pasid_present,		\
+	.pasid = (r)->pasid_present ? (r)->pasid : 0,			\
+	.x = (r)->x, .priv = (r)->priv, .r = (r)->r, .w = (r)->w,	\
+	.lpig = (r)->lpig, .prg_index = (r)->prg_index,			\
+	.addr = (r)->addr & VSVA_PAGE_MASK,				\
+}
+
+/*
  * Decode a page request from @nqw (2 or 4) qwords; with 2, no private data
  * can be present.  Returns 0, VSVA_QI_ERR_TYPE (type not 1) or
  * VSVA_QI_ERR_RSVD.

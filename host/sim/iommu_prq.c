@@ -14,13 +14,7 @@
 
 static void prq_write(struct sim_iommu *it, const struct sim_page_req *r)
 {
-	struct vsva_page_req pr = {
-		.rid = r->rid, .pasid_present = r->pasid_present,
-		.pasid = r->pasid_present ? r->pasid : 0,
-		.x = r->x, .priv = r->priv, .r = r->r, .w = r->w,
-		.lpig = r->lpig, .prg_index = r->prg_index,
-		.addr = r->addr & VSVA_PAGE_MASK,
-	};
+	struct vsva_page_req pr = VSVA_PAGE_REQ_FROM(r);
 	struct vsva_prq_event ev;
 	struct vtd_page_req_desc desc;
 	int ret;
